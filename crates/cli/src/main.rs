@@ -1,1 +1,47 @@
-fn main() {}
+//! The `linkdex` binary: a thin layer of commands over the library crates.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "linkdex", version, about = "A self-hosted backlink index that answers the DataForSEO Backlinks API")]
+struct Cli {
+    /// The index directory.
+    #[arg(long, global = true, env = "LINKDEX_DATA", default_value = "./linkdex-data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import backlink records from JSONL files (.jsonl, .jsonl.gz, .jsonl.zst, or - for stdin).
+    Import(commands::import::Args),
+    /// Run a domain_intersection request (the API's JSON body) and print the API's answer.
+    Query(commands::query::Args),
+    /// Check every file of the index: checksums, order, and every invariant.
+    Verify,
+    /// Merge every segment of the index into one.
+    Merge,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => commands::import::run(&cli.data, args),
+        Command::Query(args) => commands::query::run(&cli.data, args),
+        Command::Verify => commands::verify(&cli.data),
+        Command::Merge => commands::merge(&cli.data),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("linkdex: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

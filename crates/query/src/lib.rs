@@ -1,9 +1,24 @@
 //! The domain_intersection query: request model, validation, the filter language, and the
-//! executor over the embedded index.
+//! executor over the embedded index. Validation is shared by every backend; only execution
+//! differs.
 
+mod engine;
 mod error;
+mod exec;
+mod fields;
+mod filter;
+mod metrics;
+mod registry;
+mod render;
+mod request;
 
+pub use engine::Engine;
 pub use error::{ApiError, ErrorCode};
+pub use fields::{FieldType, FieldValue, RecordField, ResultField, RECORD_FIELDS, TARGET_METRICS};
+pub use filter::{Expr, MAX_CONDITIONS, MAX_DEPTH};
+pub use metrics::{scale, unscale};
+pub use registry::available_filters;
+pub use request::{parse_request, IntersectionMode, RankScale, Request, StatusType, Target};
 
 use serde_json::{Map, Value};
 

@@ -1,1 +1,13 @@
+//! The embedded index: immutable segments on disk, a manifest replaced atomically on commit,
+//! one writer at a time, snapshots for readers, merges and a full verify.
+//! Byte layouts and the commit protocol: `docs/format.md`.
 
+mod error;
+mod index;
+mod manifest;
+mod segment;
+
+pub use error::{Result, StoreError};
+pub use index::{Index, IndexWriter, Snapshot};
+pub use manifest::{Manifest, SegmentEntry};
+pub use segment::{host_order_key, segment_order, verify_segment, Pair, SegmentMeta, SegmentReader, FORMAT_VERSION};

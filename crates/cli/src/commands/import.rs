@@ -1,0 +1,58 @@
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use linkdex_ingest::{import, ImportOptions};
+use linkdex_store::Index;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// JSONL files (.jsonl, .jsonl.gz, .jsonl.zst), or - for stdin.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Exit 0 even when some lines were rejected.
+    #[arg(long)]
+    tolerate_errors: bool,
+    /// Time given to records without first_seen/last_seen ("yyyy-mm-dd hh:mm:ss +00:00").
+    /// Default: the file's modification time (so importing the same file twice changes
+    /// nothing), or now for stdin.
+    #[arg(long)]
+    seen_at: Option<String>,
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let index = Index::open(data)?;
+    let mut failed = false;
+    for file in &args.files {
+        let now = match &args.seen_at {
+            Some(t) => linkdex_model::parse_time(t).ok_or_else(|| anyhow::anyhow!("--seen-at: not a time: {t}"))?,
+            None => default_time(file),
+        };
+        let opts = ImportOptions { now, ..ImportOptions::default() };
+        let started = Instant::now();
+        let report = import(&index, file, &opts)?;
+        let secs = started.elapsed().as_secs_f64();
+        for e in &report.errors {
+            eprintln!("{file}:{}: {}", e.line, e.reason);
+        }
+        if report.rejected > report.errors.len() as u64 {
+            eprintln!("{file}: ... and {} more rejected lines", report.rejected - report.errors.len() as u64);
+        }
+        println!(
+            "{file}: {} accepted, {} rejected, {:.1}s ({:.0} records/s), generation {}",
+            report.accepted,
+            report.rejected,
+            secs,
+            report.accepted as f64 / secs.max(1e-9),
+            report.generation
+        );
+        failed |= report.rejected > 0;
+    }
+    Ok(if failed && !args.tolerate_errors { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn default_time(file: &str) -> i64 {
+    let modified = if file == "-" { None } else { std::fs::metadata(file).and_then(|m| m.modified()).ok() };
+    let t = modified.unwrap_or_else(SystemTime::now);
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}

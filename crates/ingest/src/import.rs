@@ -1,0 +1,105 @@
+//! JSONL import: streaming, bounded memory (records are flushed to a new segment every
+//! `chunk_records`), every bad line reported with its number, one commit at the end.
+
+use std::io::BufRead;
+
+use linkdex_model::Record;
+use linkdex_store::{Index, StoreError};
+use serde_json::{Map, Value};
+
+use crate::source::open_source;
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The time given to records without `first_seen`/`last_seen` (Unix seconds).
+    pub now: i64,
+    /// Records held in memory before they are written to a segment.
+    pub chunk_records: usize,
+    /// How many rejected lines are kept with their reasons (all are counted).
+    pub max_listed_errors: usize,
+    /// Merge every segment into one after the commit when the index has more than this many.
+    pub merge_above: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions { now: 0, chunk_records: 200_000, max_listed_errors: 1000, merge_above: 8 }
+    }
+}
+
+/// A rejected line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub accepted: u64,
+    pub rejected: u64,
+    /// The first `max_listed_errors` rejected lines.
+    pub errors: Vec<LineError>,
+    /// The generation committed (unchanged when nothing was accepted).
+    pub generation: u64,
+}
+
+/// Why an import failed as a whole; the index then stays at its previous commit.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{name}: {source}")]
+    Read { name: String, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Imports the JSONL records of `name` (a path or `-`) into `index` as one commit.
+pub fn import(index: &Index, name: &str, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let read_err = |source| ImportError::Read { name: name.to_string(), source };
+    let mut input = open_source(name).map_err(read_err)?;
+    let mut writer = index.writer()?;
+    let mut report = ImportReport { generation: writer.manifest().generation, ..Default::default() };
+    let mut chunk: Vec<Record> = Vec::new();
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(read_err)? == 0 {
+            break;
+        }
+        number += 1;
+        let text = line.trim_ascii();
+        if text.is_empty() {
+            continue;
+        }
+        match parse_line(text, opts.now) {
+            Ok(r) => {
+                report.accepted += 1;
+                chunk.push(r);
+                if chunk.len() >= opts.chunk_records {
+                    writer.write_segment(std::mem::take(&mut chunk))?;
+                }
+            }
+            Err(reason) => {
+                report.rejected += 1;
+                if report.errors.len() < opts.max_listed_errors {
+                    report.errors.push(LineError { line: number, reason });
+                }
+            }
+        }
+    }
+    writer.write_segment(chunk)?;
+    if report.accepted > 0 {
+        report.generation = writer.commit()?;
+        if writer.manifest().segments.len() > opts.merge_above {
+            report.generation = writer.merge_all()?;
+        }
+    }
+    Ok(report)
+}
+
+fn parse_line(text: &[u8], now: i64) -> Result<Record, String> {
+    let value: Value = serde_json::from_slice(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let obj: &Map<String, Value> = value.as_object().ok_or("not a JSON object")?;
+    Record::from_json(obj, now)
+}

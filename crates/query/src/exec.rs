@@ -1,0 +1,241 @@
+//! The executor over an index snapshot: which records feed each target (§4), which referring
+//! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use linkdex_model::{registrable_domain, Pattern, Record};
+use linkdex_store::{host_order_key, Snapshot, StoreError};
+
+use crate::fields::{record_value, FieldValue, ResultField};
+use crate::metrics::{compute, Metrics};
+use crate::request::{Request, StatusType};
+
+/// One qualifying referring host: its metrics per target slot (`None`: no link to that target).
+pub struct Row {
+    pub host: String,
+    pub intersections: usize,
+    pub metrics: Vec<Option<Metrics>>,
+}
+
+/// The whole answer before rendering.
+pub struct Answer {
+    pub total_count: u64,
+    pub rows: Vec<Row>,
+}
+
+/// Decoded blocks, shared within one query.
+struct Blocks<'a> {
+    snap: &'a Snapshot,
+    cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
+}
+
+impl Blocks<'_> {
+    /// Records `start..start + count` of segment `seg`.
+    fn records(&mut self, seg: usize, start: u64, count: u32) -> Result<Vec<Record>, StoreError> {
+        let reader = &self.snap.segments[seg];
+        let mut out = Vec::with_capacity(count as usize);
+        let mut index = start;
+        let end = start + u64::from(count);
+        while index < end {
+            let b = reader.block_of(index);
+            let block = match self.cache.get(&(seg, b)) {
+                Some(blk) => blk.clone(),
+                None => {
+                    let blk = reader.block(b)?;
+                    self.cache.insert((seg, b), blk.clone());
+                    blk
+                }
+            };
+            let first = reader.meta().blocks[b].first_record;
+            let from = (index - first) as usize;
+            let take = ((end - index) as usize).min(block.len().saturating_sub(from));
+            if take == 0 {
+                return Err(StoreError::Corruption { path: reader.path().into(), offset: 0, what: "record run past its block".into() });
+            }
+            out.extend_from_slice(&block[from..from + take]);
+            index += take as u64;
+        }
+        Ok(out)
+    }
+}
+
+/// Target hosts of segment `seg` that can hold records matching `pattern`.
+fn candidate_targets(snap: &Snapshot, seg: usize, pattern: &Pattern, include_subdomains: bool) -> Vec<usize> {
+    let reader = &snap.segments[seg];
+    let mut out: Vec<usize> = Vec::new();
+    match pattern {
+        Pattern::Domain(p) => {
+            out.extend(reader.target(p));
+            if include_subdomains {
+                out.extend(reader.targets_with_key_prefix(&format!("{}.", host_order_key(p))));
+            } else {
+                out.extend(reader.target(&format!("www.{p}")));
+            }
+        }
+        Pattern::Page { host, .. } => out.extend(reader.target(host)),
+        Pattern::Wildcard { glob, .. } => match exact_glob_host(glob) {
+            Some(host) => out.extend(reader.target(host)),
+            None => out.extend(0..reader.target_count()),
+        },
+    }
+    out
+}
+
+/// The host of a wildcard pattern when its host part holds no `*`.
+fn exact_glob_host(glob: &str) -> Option<&str> {
+    let rest = &glob[glob.find("://")? + 3..];
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if host.contains('*') {
+        return None;
+    }
+    Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
+}
+
+/// The records feeding `pattern` (rules 1–5), grouped by referring host. A key stored in
+/// several segments is folded in segment order before any rule is applied.
+fn feeding(blocks: &mut Blocks, pattern: &Pattern, req: &Request) -> Result<BTreeMap<String, Vec<Record>>, StoreError> {
+    let snap = blocks.snap;
+    let mut by_host: BTreeMap<String, (usize, Vec<Record>)> = BTreeMap::new();
+    for seg in 0..snap.segments.len() {
+        for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
+            for pair in snap.segments[seg].pairs(t) {
+                let host = snap.segments[seg].from_host(pair.from);
+                let recs = blocks.records(seg, pair.record_start, pair.record_count)?;
+                let entry = by_host.entry(host.to_string()).or_insert((0, Vec::new()));
+                entry.0 += 1;
+                entry.1.extend(recs);
+            }
+        }
+    }
+    let own_domain = registrable_domain(pattern.host()).to_string();
+    let mut out = BTreeMap::new();
+    for (host, (runs, mut records)) in by_host {
+        if runs > 1 {
+            records = fold(records);
+        }
+        if req.exclude_internal_backlinks && registrable_domain(&host) == own_domain {
+            continue;
+        }
+        records.retain(|r| feeds(r, pattern, req));
+        if !records.is_empty() {
+            out.insert(host, records);
+        }
+    }
+    Ok(out)
+}
+
+/// Folds observations of equal keys (in the order given) into one record each.
+fn fold(records: Vec<Record>) -> Vec<Record> {
+    let mut by_key: BTreeMap<_, Record> = BTreeMap::new();
+    for r in records {
+        let key = r.key();
+        let merged = match by_key.remove(&key) {
+            Some(stored) => Record::merge(&stored, &r),
+            None => r,
+        };
+        by_key.insert(key, merged);
+    }
+    by_key.into_values().collect()
+}
+
+/// Rules 1, 2, 3 and 5 (rule 4 is per host).
+fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
+    pattern.matches(&r.url_to, &r.domain_to, req.include_subdomains)
+        && match req.status {
+            StatusType::Live => !r.is_lost,
+            StatusType::Lost => r.is_lost,
+            StatusType::All => true,
+        }
+        && (req.include_indirect_links || !r.is_indirect_link)
+        && req.backlinks_filters.as_ref().is_none_or(|f| f.eval(&|field| record_value(r, field)))
+}
+
+/// Runs a validated request over a snapshot.
+pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
+    let mut blocks = Blocks { snap, cache: HashMap::new() };
+    let mut per_target = Vec::with_capacity(req.targets.len());
+    for t in &req.targets {
+        per_target.push(feeding(&mut blocks, &t.pattern, req)?);
+    }
+    let mut excluded: BTreeSet<String> = BTreeSet::new();
+    for p in &req.exclude_targets {
+        excluded.extend(feeding(&mut blocks, p, req)?.into_keys());
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for set in &per_target {
+        for host in set.keys() {
+            *counts.entry(host.as_str()).or_default() += 1;
+        }
+    }
+    let threshold = req.threshold();
+    let mut rows: Vec<Row> = Vec::new();
+    for (host, n) in counts {
+        if n < threshold || excluded.contains(host) {
+            continue;
+        }
+        let metrics = per_target
+            .iter()
+            .map(|set| {
+                set.get(host).map(|records| {
+                    let refs: Vec<&Record> = records.iter().collect();
+                    compute(host, &refs, req.rank_scale, req.internal_list_limit)
+                })
+            })
+            .collect();
+        let row = Row { host: host.to_string(), intersections: n, metrics };
+        if req.filters.as_ref().is_none_or(|f| f.eval(&|field| row.value(field))) {
+            rows.push(row);
+        }
+    }
+    let rules = req.sort_rules();
+    rows.sort_by(|a, b| compare(a, b, &rules));
+    let total_count = rows.len() as u64;
+    let start = (req.offset.min(total_count)) as usize;
+    let end = (req.offset.saturating_add(req.limit)).min(total_count) as usize;
+    let rows = rows.drain(start..end).collect();
+    Ok(Answer { total_count, rows })
+}
+
+impl Row {
+    pub fn value(&self, field: ResultField) -> FieldValue<'_> {
+        match field {
+            ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
+            ResultField::Metric { slot, metric } => self.metrics[slot].as_ref().map_or(FieldValue::Null, |m| m.value(metric)),
+        }
+    }
+}
+
+/// Order by the rules (nulls and missing targets last in both directions), then host bytes.
+fn compare(a: &Row, b: &Row, rules: &[(ResultField, bool)]) -> Ordering {
+    for &(field, desc) in rules {
+        let ord = match (a.value(field), b.value(field)) {
+            (FieldValue::Null, FieldValue::Null) => Ordering::Equal,
+            (FieldValue::Null, _) => Ordering::Greater,
+            (_, FieldValue::Null) => Ordering::Less,
+            (x, y) => {
+                let o = cmp_values(x, y);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    a.host.as_bytes().cmp(b.host.as_bytes())
+}
+
+fn cmp_values(x: FieldValue, y: FieldValue) -> Ordering {
+    match (x, y) {
+        (FieldValue::Num(a), FieldValue::Num(b)) => a.total_cmp(&b),
+        (FieldValue::Time(a), FieldValue::Time(b)) => a.cmp(&b),
+        (FieldValue::Str(a), FieldValue::Str(b)) => a.as_bytes().cmp(b.as_bytes()),
+        (FieldValue::Bool(a), FieldValue::Bool(b)) => a.cmp(&b),
+        _ => Ordering::Equal,
+    }
+}

@@ -1,0 +1,11 @@
+//! Immutable segment files: a writer (streaming build), the byte format, a reader over mmap.
+
+mod format;
+mod reader;
+mod verify;
+mod writer;
+
+pub use format::{host_order_key, Pair, SegmentMeta, FORMAT_VERSION};
+pub use reader::{SegmentIter, SegmentReader};
+pub use verify::verify_segment;
+pub use writer::{segment_order, SegmentWriter};

@@ -1,0 +1,171 @@
+//! Reads a segment over mmap'd bytes: the meta is decoded at open, blocks on demand.
+
+use std::fs::File;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use linkdex_model::Record;
+use memmap2::Mmap;
+
+use super::format::*;
+use crate::error::{Result, StoreError};
+
+pub struct SegmentReader {
+    path: PathBuf,
+    map: Mmap,
+    meta: SegmentMeta,
+    /// `host_order_key` of each target, for range lookups.
+    target_keys: Vec<String>,
+}
+
+impl SegmentReader {
+    /// Opens a segment, checking magic, version and footer bounds. The checksum of the whole file
+    /// is only checked by [`SegmentReader::verify_checksum`] (it reads every byte).
+    pub fn open(path: &Path) -> Result<SegmentReader> {
+        let file = File::open(path).map_err(StoreError::io(path))?;
+        // SAFETY: segment files are immutable once renamed into place; nothing writes them again.
+        let map = unsafe { Mmap::map(&file) }.map_err(StoreError::io(path))?;
+        let len = map.len();
+        if len < HEAD_MAGIC.len() + FOOTER_LEN || &map[..8] != HEAD_MAGIC {
+            return Err(StoreError::corrupt(path, 0, "not a linkdex segment (bad magic or too short)"));
+        }
+        let foot = &map[len - FOOTER_LEN..];
+        if &foot[24..32] != FOOT_MAGIC {
+            return Err(StoreError::corrupt(path, (len - 8) as u64, "bad footer magic (truncated file?)"));
+        }
+        let u64_at = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        let version = u32::from_le_bytes(foot[16..20].try_into().unwrap_or([0; 4]));
+        if version != FORMAT_VERSION {
+            return Err(StoreError::Version { path: path.to_path_buf(), found: version, supported: FORMAT_VERSION });
+        }
+        let (meta_offset, meta_len) = (u64_at(&foot[0..8]), u64_at(&foot[8..16]));
+        let meta_end = meta_offset.checked_add(meta_len).filter(|&e| e == (len - FOOTER_LEN) as u64);
+        if meta_end.is_none() || meta_offset < 8 {
+            return Err(StoreError::corrupt(path, (len - FOOTER_LEN) as u64, "footer points outside the file"));
+        }
+        let packed = &map[meta_offset as usize..(len - FOOTER_LEN)];
+        let raw = zstd::stream::decode_all(packed).map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
+        let meta: SegmentMeta =
+            postcard::from_bytes(&raw).map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
+        let target_keys = meta.targets.iter().map(|t| host_order_key(&t.host)).collect();
+        Ok(SegmentReader { path: path.to_path_buf(), map, meta, target_keys })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn meta(&self) -> &SegmentMeta {
+        &self.meta
+    }
+
+    pub fn record_count(&self) -> u64 {
+        self.meta.record_count
+    }
+
+    /// The target with exactly this host.
+    pub fn target(&self, host: &str) -> Option<usize> {
+        self.target_keys.binary_search(&host_order_key(host)).ok()
+    }
+
+    /// Targets whose order key starts with `prefix` (e.g. `com.moz.` for the subdomains of moz.com).
+    pub fn targets_with_key_prefix(&self, prefix: &str) -> Range<usize> {
+        let start = self.target_keys.partition_point(|k| k.as_str() < prefix);
+        let end = start + self.target_keys[start..].partition_point(|k| k.starts_with(prefix));
+        start..end
+    }
+
+    pub fn target_count(&self) -> usize {
+        self.meta.targets.len()
+    }
+
+    pub fn target_host(&self, target: usize) -> &str {
+        &self.meta.targets[target].host
+    }
+
+    /// The pairs (referring hosts) of one target, sorted by referring host.
+    pub fn pairs(&self, target: usize) -> &[Pair] {
+        let start = self.meta.targets[target].pair_start as usize;
+        let end = self.meta.targets.get(target + 1).map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
+        &self.meta.pairs[start..end]
+    }
+
+    pub fn from_host(&self, id: u32) -> &str {
+        &self.meta.from_hosts[id as usize]
+    }
+
+    /// Decodes block `i`.
+    pub fn block(&self, i: usize) -> Result<Arc<Vec<Record>>> {
+        let b = &self.meta.blocks[i];
+        let end = b.offset.checked_add(u64::from(b.len)).filter(|&e| e <= self.map.len() as u64);
+        let Some(end) = end else {
+            return Err(StoreError::corrupt(&self.path, b.offset, "block outside the file"));
+        };
+        let packed = &self.map[b.offset as usize..end as usize];
+        let raw = zstd::stream::decode_all(packed).map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
+        let records: Vec<Record> =
+            postcard::from_bytes(&raw).map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
+        Ok(Arc::new(records))
+    }
+
+    /// The block holding record `index`.
+    pub fn block_of(&self, index: u64) -> usize {
+        self.meta.blocks.partition_point(|b| b.first_record <= index).saturating_sub(1)
+    }
+
+    /// Checks the crc32 in the footer against every byte before it.
+    pub fn verify_checksum(&self) -> Result<()> {
+        let len = self.map.len();
+        let stored = u32::from_le_bytes(self.map[len - 12..len - 8].try_into().unwrap_or([0; 4]));
+        let actual = crc32fast::hash(&self.map[..len - FOOTER_LEN]);
+        if stored != actual {
+            return Err(StoreError::corrupt(&self.path, 0, format!("checksum mismatch: footer {stored:08x}, bytes {actual:08x}")));
+        }
+        Ok(())
+    }
+
+    pub fn stored_checksum(&self) -> u32 {
+        let len = self.map.len();
+        u32::from_le_bytes(self.map[len - 12..len - 8].try_into().unwrap_or([0; 4]))
+    }
+
+    pub fn byte_len(&self) -> u64 {
+        self.map.len() as u64
+    }
+
+    /// Every record in segment order.
+    pub fn iter(&self) -> SegmentIter<'_> {
+        SegmentIter { reader: self, block: 0, records: Arc::new(Vec::new()), pos: 0 }
+    }
+}
+
+pub struct SegmentIter<'a> {
+    reader: &'a SegmentReader,
+    block: usize,
+    records: Arc<Vec<Record>>,
+    pos: usize,
+}
+
+impl Iterator for SegmentIter<'_> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        while self.pos >= self.records.len() {
+            if self.block >= self.reader.meta.blocks.len() {
+                return None;
+            }
+            match self.reader.block(self.block) {
+                Ok(r) => self.records = r,
+                Err(e) => {
+                    self.block = usize::MAX - 1;
+                    return Some(Err(e));
+                }
+            }
+            self.block += 1;
+            self.pos = 0;
+        }
+        self.pos += 1;
+        Some(Ok(self.records[self.pos - 1].clone()))
+    }
+}

@@ -1,0 +1,142 @@
+//! Builds a segment file from records pushed in segment order, streaming: memory holds one block
+//! of records plus the pair table and host strings.
+
+use std::cmp::Ordering;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use linkdex_model::Record;
+
+use super::format::*;
+use crate::error::{Result, StoreError};
+
+/// The order of records in a segment: target host (labels reversed), referring host, then key.
+pub fn segment_order(a: &Record, b: &Record) -> Ordering {
+    let ka = host_order_key(&a.domain_to);
+    let kb = host_order_key(&b.domain_to);
+    ka.cmp(&kb)
+        .then_with(|| a.domain_from.cmp(&b.domain_from))
+        .then_with(|| a.url_from.cmp(&b.url_from))
+        .then_with(|| a.url_to.cmp(&b.url_to))
+        .then_with(|| a.item_type.cmp(&b.item_type))
+}
+
+/// Where the writer stands: the open pair and target while records stream in.
+struct Open {
+    target_key: String,
+    from: String,
+    record_start: u64,
+}
+
+pub struct SegmentWriter {
+    path: PathBuf,
+    out: BufWriter<File>,
+    crc: crc32fast::Hasher,
+    offset: u64,
+    block: Vec<Record>,
+    meta: SegmentMeta,
+    /// Referring host of each pair, as text until `finish` assigns ids.
+    pair_from: Vec<String>,
+    open: Option<Open>,
+    last: Option<Record>,
+}
+
+impl SegmentWriter {
+    pub fn create(path: &Path) -> Result<SegmentWriter> {
+        let file = File::create(path).map_err(StoreError::io(path))?;
+        let mut w = SegmentWriter {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(1 << 20, file),
+            crc: crc32fast::Hasher::new(),
+            offset: 0,
+            block: Vec::with_capacity(BLOCK_RECORDS),
+            meta: SegmentMeta::default(),
+            pair_from: Vec::new(),
+            open: None,
+            last: None,
+        };
+        w.write(HEAD_MAGIC)?;
+        Ok(w)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.out.write_all(bytes).map_err(StoreError::io(&self.path))?;
+        self.crc.update(bytes);
+        self.offset += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Appends a record; it must come strictly after the previous one in [`segment_order`].
+    pub fn push(&mut self, record: Record) -> Result<()> {
+        if let Some(last) = &self.last {
+            if segment_order(last, &record) != Ordering::Less {
+                return Err(StoreError::Order {
+                    what: format!("{} -> {} after {} -> {}", record.url_from, record.url_to, last.url_from, last.url_to),
+                });
+            }
+        }
+        let index = self.meta.record_count;
+        let target_key = host_order_key(&record.domain_to);
+        let new_target = self.open.as_ref().is_none_or(|o| o.target_key != target_key);
+        let new_pair = new_target || self.open.as_ref().is_some_and(|o| o.from != record.domain_from);
+        if new_pair {
+            self.close_pair(index);
+            if new_target {
+                self.meta.targets.push(TargetEntry { host: record.domain_to.clone(), pair_start: self.meta.pairs.len() as u32 });
+            }
+            self.open = Some(Open { target_key, from: record.domain_from.clone(), record_start: index });
+        }
+        self.meta.record_count += 1;
+        self.last = Some(record.clone());
+        self.block.push(record);
+        if self.block.len() >= BLOCK_RECORDS {
+            self.flush_block()?;
+        }
+        Ok(())
+    }
+
+    fn close_pair(&mut self, end: u64) {
+        if let Some(open) = self.open.take() {
+            self.meta.pairs.push(Pair { from: 0, record_start: open.record_start, record_count: (end - open.record_start) as u32 });
+            self.pair_from.push(open.from);
+        }
+    }
+
+    fn flush_block(&mut self) -> Result<()> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
+        let first_record = self.meta.record_count - self.block.len() as u64;
+        let raw = postcard::to_stdvec(&self.block).map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+        let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
+        self.meta.blocks.push(BlockRef { offset: self.offset, len: packed.len() as u32, first_record });
+        self.write(&packed)?;
+        self.block.clear();
+        Ok(())
+    }
+
+    /// Writes the meta and footer and syncs the file. Returns (records, bytes, crc32).
+    pub fn finish(mut self) -> Result<(u64, u64, u32)> {
+        self.flush_block()?;
+        self.close_pair(self.meta.record_count);
+        let mut hosts: Vec<String> = self.pair_from.clone();
+        hosts.sort_unstable();
+        hosts.dedup();
+        for (pair, from) in self.meta.pairs.iter_mut().zip(&self.pair_from) {
+            pair.from = hosts.binary_search(from).unwrap_or_default() as u32;
+        }
+        self.meta.from_hosts = hosts;
+        let raw = postcard::to_stdvec(&self.meta).map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+        let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
+        let meta_offset = self.offset;
+        self.write(&packed)?;
+        let crc = self.crc.clone().finalize();
+        let foot = footer(meta_offset, packed.len() as u64, crc);
+        self.out.write_all(&foot).map_err(StoreError::io(&self.path))?;
+        let bytes = self.offset + FOOTER_LEN as u64;
+        let file = self.out.into_inner().map_err(|e| StoreError::Io { path: self.path.clone(), source: e.into_error() })?;
+        file.sync_all().map_err(StoreError::io(&self.path))?;
+        Ok((self.meta.record_count, bytes, crc))
+    }
+}
