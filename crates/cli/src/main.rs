@@ -27,6 +27,8 @@ enum Command {
     Verify,
     /// Merge every segment of the index into one.
     Merge,
+    /// Generate a realistic link graph (seeded) as JSONL or straight into the index.
+    Gen(commands::gen::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(&cli.data, args),
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
+        Command::Gen(args) => commands::gen::run(&cli.data, args),
     };
     match result {
         Ok(code) => code,

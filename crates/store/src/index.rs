@@ -9,7 +9,7 @@ use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
-use crate::segment::{segment_order, verify_segment, SegmentReader, SegmentWriter};
+use crate::segment::{host_order_key, same_target_order, segment_order, verify_segment, SegmentReader, SegmentWriter};
 
 /// An index directory.
 #[derive(Debug, Clone)]
@@ -118,13 +118,19 @@ impl IndexWriter {
         if records.is_empty() {
             return Ok(());
         }
-        // Stable sort keeps input order among equal keys, so the fold applies them in order.
-        records.sort_by(segment_order);
-        let mut folded: Vec<Record> = Vec::with_capacity(records.len());
-        for r in records {
+        // Order keys are computed once per record, not once per comparison. The sort is stable,
+        // so equal keys keep input order and the fold applies them oldest first.
+        let mut keyed: Vec<(String, Record)> = records.drain(..).map(|r| (host_order_key(&r.domain_to), r)).collect();
+        keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| same_target_order(a, b)));
+        let mut folded: Vec<Record> = Vec::with_capacity(keyed.len());
+        let mut last_key = String::new();
+        for (k, r) in keyed {
             match folded.last_mut() {
-                Some(last) if segment_order(last, &r) == Ordering::Equal => *last = Record::merge(last, &r),
-                _ => folded.push(r),
+                Some(last) if k == last_key && same_target_order(last, &r) == Ordering::Equal => *last = Record::merge(last, &r),
+                _ => {
+                    folded.push(r);
+                    last_key = k;
+                }
             }
         }
         self.write_sorted(folded.into_iter().map(Ok))

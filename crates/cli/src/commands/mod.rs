@@ -1,3 +1,4 @@
+pub mod gen;
 pub mod import;
 pub mod query;
 

@@ -8,4 +8,4 @@ mod writer;
 pub use format::{host_order_key, Pair, SegmentMeta, FORMAT_VERSION};
 pub use reader::{SegmentIter, SegmentReader};
 pub use verify::verify_segment;
-pub use writer::{segment_order, SegmentWriter};
+pub use writer::{same_target_order, segment_order, SegmentWriter};

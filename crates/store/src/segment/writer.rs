@@ -13,10 +13,16 @@ use crate::error::{Result, StoreError};
 
 /// The order of records in a segment: target host (labels reversed), referring host, then key.
 pub fn segment_order(a: &Record, b: &Record) -> Ordering {
-    let ka = host_order_key(&a.domain_to);
-    let kb = host_order_key(&b.domain_to);
-    ka.cmp(&kb)
-        .then_with(|| a.domain_from.cmp(&b.domain_from))
+    if a.domain_to != b.domain_to {
+        return host_order_key(&a.domain_to).cmp(&host_order_key(&b.domain_to));
+    }
+    same_target_order(a, b)
+}
+
+/// [`segment_order`] for two records of the same target host.
+pub fn same_target_order(a: &Record, b: &Record) -> Ordering {
+    a.domain_from
+        .cmp(&b.domain_from)
         .then_with(|| a.url_from.cmp(&b.url_from))
         .then_with(|| a.url_to.cmp(&b.url_to))
         .then_with(|| a.item_type.cmp(&b.item_type))
@@ -24,7 +30,7 @@ pub fn segment_order(a: &Record, b: &Record) -> Ordering {
 
 /// Where the writer stands: the open pair and target while records stream in.
 struct Open {
-    target_key: String,
+    target_host: String,
     from: String,
     record_start: u64,
 }
@@ -39,6 +45,7 @@ pub struct SegmentWriter {
     /// Referring host of each pair, as text until `finish` assigns ids.
     pair_from: Vec<String>,
     open: Option<Open>,
+    /// The last record of the previous block, for the order check across blocks.
     last: Option<Record>,
 }
 
@@ -69,7 +76,8 @@ impl SegmentWriter {
 
     /// Appends a record; it must come strictly after the previous one in [`segment_order`].
     pub fn push(&mut self, record: Record) -> Result<()> {
-        if let Some(last) = &self.last {
+        let last = self.block.last().or(self.last.as_ref());
+        if let Some(last) = last {
             if segment_order(last, &record) != Ordering::Less {
                 return Err(StoreError::Order {
                     what: format!("{} -> {} after {} -> {}", record.url_from, record.url_to, last.url_from, last.url_to),
@@ -77,18 +85,16 @@ impl SegmentWriter {
             }
         }
         let index = self.meta.record_count;
-        let target_key = host_order_key(&record.domain_to);
-        let new_target = self.open.as_ref().is_none_or(|o| o.target_key != target_key);
+        let new_target = self.open.as_ref().is_none_or(|o| o.target_host != record.domain_to);
         let new_pair = new_target || self.open.as_ref().is_some_and(|o| o.from != record.domain_from);
         if new_pair {
             self.close_pair(index);
             if new_target {
                 self.meta.targets.push(TargetEntry { host: record.domain_to.clone(), pair_start: self.meta.pairs.len() as u32 });
             }
-            self.open = Some(Open { target_key, from: record.domain_from.clone(), record_start: index });
+            self.open = Some(Open { target_host: record.domain_to.clone(), from: record.domain_from.clone(), record_start: index });
         }
         self.meta.record_count += 1;
-        self.last = Some(record.clone());
         self.block.push(record);
         if self.block.len() >= BLOCK_RECORDS {
             self.flush_block()?;
@@ -112,6 +118,7 @@ impl SegmentWriter {
         let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
         self.meta.blocks.push(BlockRef { offset: self.offset, len: packed.len() as u32, first_record });
         self.write(&packed)?;
+        self.last = self.block.pop();
         self.block.clear();
         Ok(())
     }
