@@ -1,0 +1,90 @@
+//! The engine against the reference model of the contract (testkit): random records, random
+//! valid requests, byte-identical JSON — over one segment, many segments, and merged segments.
+
+use linkdex_model::Record;
+use linkdex_query::{parse_request, Engine};
+use linkdex_store::Index;
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Builds an index holding `observations`, one commit (and segment) per chunk, in order.
+fn build(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engine {
+    let index = Index::open(dir).unwrap();
+    let mut writer = index.writer().unwrap();
+    let size = observations.len().div_ceil(chunks).max(1);
+    for chunk in observations.chunks(size) {
+        writer.write_segment(chunk.to_vec()).unwrap();
+        writer.commit().unwrap();
+    }
+    drop(writer);
+    Engine::open(dir).unwrap()
+}
+
+/// Runs `requests` random requests; returns how many had a non-empty answer.
+fn check(engine: &Engine, state: &[Record], rng: &mut ChaCha8Rng, requests: usize, layout: &str) -> usize {
+    let mut answered = 0;
+    for _ in 0..requests {
+        let request = linkdex_testkit::gen_request(rng, state);
+        let task = request.as_object().expect("requests are objects");
+        let parsed = parse_request(task).unwrap_or_else(|e| panic!("valid request refused: {e}\n{request}"));
+        let got = engine.run(&parsed).unwrap();
+        let want = linkdex_testkit::domain_intersection(state, &request);
+        answered += usize::from(want["total_count"].as_u64() > Some(0));
+        let (got, want) = (serde_json::to_string_pretty(&got).unwrap(), serde_json::to_string_pretty(&want).unwrap());
+        if got != want {
+            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            panic!(
+                "{layout}: engine and model differ at line {line}\nrequest: {request}\nengine: {}\nmodel:  {}",
+                got.lines().nth(line).unwrap_or("<end>"),
+                want.lines().nth(line).unwrap_or("<end>")
+            );
+        }
+    }
+    answered
+}
+
+
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_matches_model(seed in any::<u64>()) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.gen_range(1..160);
+        let observations = linkdex_testkit::gen_observations(&mut rng, n);
+        let state = linkdex_testkit::fold(&observations);
+
+        let one = tempfile::tempdir().unwrap();
+        check(&build(one.path(), &observations, 1), &state, &mut rng, 12, "one segment");
+
+
+        let many = tempfile::tempdir().unwrap();
+        let chunks = rng.gen_range(2..6);
+        let engine = build(many.path(), &observations, chunks);
+        check(&engine, &state, &mut rng, 12, "many segments");
+
+        Index::open(many.path()).unwrap().writer().unwrap().merge_all().unwrap();
+        check(&engine, &state, &mut rng, 12, "merged");
+        let (segments, _) = Index::open(many.path()).unwrap().verify().unwrap();
+        prop_assert!(segments <= 1);
+    }
+}
+
+/// The generators must make requests that find something, or the comparison proves little.
+#[test]
+fn random_requests_mostly_find_referring_hosts() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let (mut answered, mut total) = (0, 0);
+    for _ in 0..20 {
+        let n = rng.gen_range(40..160);
+        let state = linkdex_testkit::fold(&linkdex_testkit::gen_observations(&mut rng, n));
+        for _ in 0..10 {
+            let request = linkdex_testkit::gen_request(&mut rng, &state);
+            total += 1;
+            answered += usize::from(linkdex_testkit::domain_intersection(&state, &request)["total_count"].as_u64() > Some(0));
+        }
+    }
+    assert!(answered * 8 >= total, "only {answered} of {total} random requests found anything");
+}
