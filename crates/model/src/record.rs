@@ -271,25 +271,26 @@ impl Record {
 
     /// Applies a newer observation of the same key, by the contract's update rules:
     /// `first_seen` the earlier, `last_seen` the later, every other field from the observation
-    /// with the later `last_seen` (on a tie, `incoming`). `prev_seen` becomes the stored
-    /// `last_seen` only when `incoming` is strictly newer, so that applying the same observation
-    /// twice changes nothing.
+    /// with the later `last_seen` (on a tie, `incoming`).
+    ///
+    /// `prev_seen` is the latest time the link was seen before `last_seen`: the largest of both
+    /// sides' `prev_seen` and of their `last_seen` values that are earlier than the merged
+    /// `last_seen`. For observations in time order this is "the stored `last_seen`", as the
+    /// contract says; unlike that literal rule it also makes `merge` associative and
+    /// idempotent, so segments folded separately and then together, or the same file imported
+    /// twice, give the same record as one fold in order.
     pub fn merge(stored: &Record, incoming: &Record) -> Record {
         let newer = incoming.last_seen >= stored.last_seen;
-        let mut out = if newer {
-            incoming.clone()
-        } else {
-            stored.clone()
-        };
+        let mut out = if newer { incoming.clone() } else { stored.clone() };
         out.first_seen = stored.first_seen.min(incoming.first_seen);
         out.last_seen = stored.last_seen.max(incoming.last_seen);
-        out.prev_seen = if incoming.last_seen > stored.last_seen {
-            Some(stored.last_seen)
-        } else if incoming.last_seen == stored.last_seen {
-            stored.prev_seen.or(incoming.prev_seen)
-        } else {
-            stored.prev_seen
-        };
+        let last = out.last_seen;
+        let earlier = |t: i64| (t < last).then_some(t);
+        out.prev_seen = [stored.prev_seen, incoming.prev_seen, earlier(stored.last_seen), earlier(incoming.last_seen)]
+            .into_iter()
+            .flatten()
+            .filter(|&t| t < last)
+            .max();
         out
     }
 }
@@ -452,5 +453,22 @@ mod tests {
         assert_eq!(Record::merge(&m, &new), m);
         let back = Record::merge(&m, &old);
         assert_eq!(back, m, "an older observation changes nothing");
+    }
+
+    #[test]
+    fn merge_is_associative_so_segments_can_fold_separately() {
+        let at = |last: &str, anchor: &str| {
+            parse(&format!(r#"{{"url_from":"http://a.com/","url_to":"http://b.com/","first_seen":"2019-01-01 00:00:00 +00:00","last_seen":"{last} 00:00:00 +00:00","anchor":"{anchor}"}}"#)).unwrap()
+        };
+        let obs = [at("2020-01-01", "a"), at("2022-01-01", "b"), at("2021-01-01", "c"), at("2022-01-01", "d")];
+        for split in 1..obs.len() {
+            let fold = |rs: &[Record]| rs[1..].iter().fold(rs[0].clone(), |s, r| Record::merge(&s, r));
+            let whole = fold(&obs);
+            let parts = Record::merge(&fold(&obs[..split]), &fold(&obs[split..]));
+            assert_eq!(parts, whole, "split at {split}");
+        }
+        let whole = obs[1..].iter().fold(obs[0].clone(), |s, r| Record::merge(&s, r));
+        assert_eq!(whole.anchor.as_deref(), Some("d"), "a tie goes to the later observation");
+        assert_eq!(whole.prev_seen, parse_time("2021-01-01 00:00:00 +00:00"));
     }
 }
