@@ -160,6 +160,10 @@ impl Record {
         if first_seen > last_seen {
             return Err("field 'first_seen': later than last_seen".into());
         }
+        let prev_seen = f.opt_time("prev_seen")?;
+        if prev_seen.is_some_and(|p| p > last_seen) {
+            return Err("field 'prev_seen': later than last_seen".into());
+        }
         let is_lost = f.opt_bool("is_lost")?.unwrap_or(false);
         let lost_date = match f.opt_time("lost_date")? {
             Some(t) => Some(t),
@@ -207,7 +211,7 @@ impl Record {
             text_post: f.opt_string("text_post")?,
             links_count: f.opt_int("links_count", 1, i64::MAX)?.unwrap_or(1) as u64,
             first_seen,
-            prev_seen: f.opt_time("prev_seen")?,
+            prev_seen,
             last_seen,
             is_new: f.opt_bool("is_new")?.unwrap_or(false),
             is_lost,
@@ -274,8 +278,8 @@ impl Record {
     /// with the later `last_seen` (on a tie, `incoming`).
     ///
     /// `prev_seen` is the latest time the link was seen before `last_seen`: the largest of both
-    /// sides' `prev_seen` and of their `last_seen` values that are earlier than the merged
-    /// `last_seen`. For observations in time order this is "the stored `last_seen`", as the
+    /// sides' `prev_seen` (never later than their `last_seen`, import checks it) and of their
+    /// `last_seen` values that are earlier than the merged `last_seen`. For observations in time order this is "the stored `last_seen`", as the
     /// contract says; unlike that literal rule it also makes `merge` associative and
     /// idempotent, so segments folded separately and then together, or the same file imported
     /// twice, give the same record as one fold in order.
@@ -289,7 +293,6 @@ impl Record {
         out.prev_seen = [stored.prev_seen, incoming.prev_seen, earlier(stored.last_seen), earlier(incoming.last_seen)]
             .into_iter()
             .flatten()
-            .filter(|&t| t < last)
             .max();
         out
     }
