@@ -8,10 +8,19 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "linkdex", version, about = "A self-hosted backlink index that answers the DataForSEO Backlinks API")]
+#[command(
+    name = "linkdex",
+    version,
+    about = "A self-hosted backlink index that answers the DataForSEO Backlinks API"
+)]
 struct Cli {
     /// The index directory.
-    #[arg(long, global = true, env = "LINKDEX_DATA", default_value = "./linkdex-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "LINKDEX_DATA",
+        default_value = "./linkdex-data"
+    )]
     data: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -29,6 +38,13 @@ enum Command {
     Merge,
     /// Generate a realistic link graph (seeded) as JSONL or straight into the index.
     Gen(commands::gen::Args),
+    /// Serve the DataForSEO-compatible API over the index.
+    Serve(commands::serve::Args),
+    /// Build a demo index and serve it: prints the URL, credentials and a curl line.
+    Demo(commands::serve::DemoArgs),
+    /// Manage the users of `serve` (salted argon2 hashes in <data>/users).
+    #[command(subcommand)]
+    User(commands::serve::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +55,9 @@ fn main() -> ExitCode {
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
         Command::Gen(args) => commands::gen::run(&cli.data, args),
+        Command::Serve(args) => commands::serve::serve(&cli.data, args),
+        Command::Demo(args) => commands::serve::demo(args),
+        Command::User(cmd) => commands::serve::user(&cli.data, cmd),
     };
     match result {
         Ok(code) => code,

@@ -5,11 +5,19 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 fn linkdex(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkdex")).arg("--data").arg(data).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_linkdex"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 const LINES: &str = r#"{"url_from":"https://www.xroxy.com/a","url_to":"https://moz.com/x","rank":500,"first_seen":"2022-06-17 19:02:31 +00:00","last_seen":"2023-01-01 00:00:00 +00:00"}
@@ -27,11 +35,21 @@ fn import_reports_each_bad_line_and_keeps_the_rest() {
     std::fs::write(&file, LINES).unwrap();
     let out = linkdex(&dir.path().join("idx"), &["import", file.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "rejected lines make a non-zero exit");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "rejected lines make a non-zero exit"
+    );
     assert!(stdout.contains("3 accepted, 3 rejected"), "{stdout}");
     assert!(stderr.contains("in.jsonl:3: not valid JSON"), "{stderr}");
-    assert!(stderr.contains("in.jsonl:4: field 'url_to': required"), "{stderr}");
-    assert!(stderr.contains("in.jsonl:5: field 'rank': expected an integer"), "{stderr}");
+    assert!(
+        stderr.contains("in.jsonl:4: field 'url_to': required"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.jsonl:5: field 'rank': expected an integer"),
+        "{stderr}"
+    );
     let ok = linkdex(&dir.path().join("idx"), &["verify"]);
     assert!(text(&ok).0.contains("ok: 3 records"), "{:?}", text(&ok));
 }
@@ -42,7 +60,9 @@ fn query(data: &Path, body: &str) -> serde_json::Value {
     std::fs::write(&q, body).unwrap();
     let out = linkdex(data, &["query", q.to_str().unwrap()]);
     assert!(out.status.success(), "{:?}", text(&out));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let envelope: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(envelope["tasks"][0]["status_code"], 20000, "{envelope}");
+    envelope["tasks"][0]["result"].clone()
 }
 
 #[test]
@@ -52,14 +72,22 @@ fn importing_the_same_file_twice_changes_no_answer() {
     let file = dir.path().join("in.jsonl");
     std::fs::write(&file, LINES).unwrap();
     let body = r#"[{"targets":{"1":"moz.com","2":"ahrefs.com"},"intersection_mode":"partial"}]"#;
-    linkdex(&data, &["import", "--tolerate-errors", file.to_str().unwrap()]);
+    linkdex(
+        &data,
+        &["import", "--tolerate-errors", file.to_str().unwrap()],
+    );
     let once = query(&data, body);
-    linkdex(&data, &["import", "--tolerate-errors", file.to_str().unwrap()]);
+    linkdex(
+        &data,
+        &["import", "--tolerate-errors", file.to_str().unwrap()],
+    );
     let twice = query(&data, body);
     assert_eq!(once, twice);
     linkdex(&data, &["merge"]);
     assert_eq!(query(&data, body), once);
-    assert!(text(&linkdex(&data, &["verify"])).0.contains("ok: 3 records in 1 segments"));
+    assert!(text(&linkdex(&data, &["verify"]))
+        .0
+        .contains("ok: 3 records in 1 segments"));
 }
 
 #[test]
@@ -68,14 +96,26 @@ fn verify_finds_a_flipped_byte() {
     let data = dir.path().join("idx");
     let file = dir.path().join("in.jsonl");
     std::fs::write(&file, LINES).unwrap();
-    linkdex(&data, &["import", "--tolerate-errors", file.to_str().unwrap()]);
-    let seg = std::fs::read_dir(&data).unwrap().flatten().find(|e| e.file_name().to_string_lossy().starts_with("seg-")).unwrap().path();
+    linkdex(
+        &data,
+        &["import", "--tolerate-errors", file.to_str().unwrap()],
+    );
+    let seg = std::fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("seg-"))
+        .unwrap()
+        .path();
     let mut bytes = std::fs::read(&seg).unwrap();
     bytes[20] ^= 0x40;
     std::fs::write(&seg, bytes).unwrap();
     let out = linkdex(&data, &["verify"]);
     assert!(!out.status.success());
-    assert!(text(&out).1.contains("checksum mismatch"), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("checksum mismatch"),
+        "{:?}",
+        text(&out)
+    );
 }
 
 /// A killed import leaves the index at its previous commit: same answer, verify passes.
@@ -85,7 +125,10 @@ fn a_killed_import_leaves_the_previous_commit() {
     let data = dir.path().join("idx");
     let file = dir.path().join("in.jsonl");
     std::fs::write(&file, LINES).unwrap();
-    linkdex(&data, &["import", "--tolerate-errors", file.to_str().unwrap()]);
+    linkdex(
+        &data,
+        &["import", "--tolerate-errors", file.to_str().unwrap()],
+    );
     let body = r#"[{"targets":{"1":"moz.com"}}]"#;
     let before = query(&data, body);
 
@@ -101,7 +144,12 @@ fn a_killed_import_leaves_the_previous_commit() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     for i in 0..450_000 {
-        writeln!(stdin, r#"{{"url_from":"https://spam{}.example/p","url_to":"https://moz.com/{i}"}}"#, i % 5000).unwrap();
+        writeln!(
+            stdin,
+            r#"{{"url_from":"https://spam{}.example/p","url_to":"https://moz.com/{i}"}}"#,
+            i % 5000
+        )
+        .unwrap();
     }
     stdin.flush().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(500));

@@ -31,9 +31,30 @@ pub struct Args {
 /// Fixed proportions of the generated graph.
 const TLDS: &[&str] = &["com", "net", "org", "co.uk", "de", "io", "ru", "fr"];
 const COUNTRIES: &[&str] = &["US", "DE", "GB", "FR", "NL", "RU", "IN", "BR"];
-const PLATFORMS: &[&str] = &["cms", "blogs", "ecommerce", "message-boards", "wikis", "news", "organization"];
-const SEMANTIC: &[&str] = &["article", "footer", "header", "nav", "aside", "main", "section"];
-const WORDS: &[&str] = &["best", "seo", "tools", "guide", "link", "review", "free", "marketing", "blog", "data"];
+const PLATFORMS: &[&str] = &[
+    "cms",
+    "blogs",
+    "ecommerce",
+    "message-boards",
+    "wikis",
+    "news",
+    "organization",
+];
+const SEMANTIC: &[&str] = &[
+    "article", "footer", "header", "nav", "aside", "main", "section",
+];
+const WORDS: &[&str] = &[
+    "best",
+    "seo",
+    "tools",
+    "guide",
+    "link",
+    "review",
+    "free",
+    "marketing",
+    "blog",
+    "data",
+];
 
 pub struct Generator {
     rng: ChaCha8Rng,
@@ -80,14 +101,20 @@ impl Generator {
         let last = first + rng.gen_range(0..365 * 86_400);
         let lost = rng.gen_bool(0.1);
         let broken = rng.gen_bool(0.03);
-        let rank: u16 = if nofollow || broken || rng.gen_bool(0.3) { 0 } else { rng.gen_range(50..700) };
+        let rank: u16 = if nofollow || broken || rng.gen_bool(0.3) {
+            0
+        } else {
+            rng.gen_range(50..700)
+        };
         let item_type = match rng.gen_range(0..100) {
             0..=84 => "anchor",
             85..=94 => "image",
             95..=97 => "link",
             _ => "canonical",
         };
-        let words: Vec<&str> = (0..rng.gen_range(1..4)).map(|_| WORDS[rng.gen_range(0..WORDS.len())]).collect();
+        let words: Vec<&str> = (0..rng.gen_range(1..4))
+            .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
+            .collect();
         json!({
             "url_from": url_from,
             "url_to": url_to,
@@ -121,7 +148,10 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             let file = std::fs::File::create(path)?;
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             let mut out: Box<dyn Write> = match ext {
-                "gz" => Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast())),
+                "gz" => Box::new(flate2::write::GzEncoder::new(
+                    file,
+                    flate2::Compression::fast(),
+                )),
                 "zst" => Box::new(zstd::stream::write::Encoder::new(file, 3)?.auto_finish()),
                 _ => Box::new(std::io::BufWriter::new(file)),
             };
@@ -147,7 +177,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             writer.write_segment(chunk)?;
             writer.commit()?;
             writer.merge_all()?;
-            println!("built an index of {} records in {}", args.records, data.display());
+            println!(
+                "built an index of {} records in {}",
+                args.records,
+                data.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -25,10 +25,14 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for file in &args.files {
         let now = match &args.seen_at {
-            Some(t) => linkdex_model::parse_time(t).ok_or_else(|| anyhow::anyhow!("--seen-at: not a time: {t}"))?,
+            Some(t) => linkdex_model::parse_time(t)
+                .ok_or_else(|| anyhow::anyhow!("--seen-at: not a time: {t}"))?,
             None => default_time(file),
         };
-        let opts = ImportOptions { now, ..ImportOptions::default() };
+        let opts = ImportOptions {
+            now,
+            ..ImportOptions::default()
+        };
         let started = Instant::now();
         let report = import(&index, file, &opts)?;
         let secs = started.elapsed().as_secs_f64();
@@ -36,7 +40,10 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("{file}:{}: {}", e.line, e.reason);
         }
         if report.rejected > report.errors.len() as u64 {
-            eprintln!("{file}: ... and {} more rejected lines", report.rejected - report.errors.len() as u64);
+            eprintln!(
+                "{file}: ... and {} more rejected lines",
+                report.rejected - report.errors.len() as u64
+            );
         }
         println!(
             "{file}: {} accepted, {} rejected, {:.1}s ({:.0} records/s), generation {}",
@@ -48,11 +55,20 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
         );
         failed |= report.rejected > 0;
     }
-    Ok(if failed && !args.tolerate_errors { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed && !args.tolerate_errors {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn default_time(file: &str) -> i64 {
-    let modified = if file == "-" { None } else { std::fs::metadata(file).and_then(|m| m.modified()).ok() };
+    let modified = if file == "-" {
+        None
+    } else {
+        std::fs::metadata(file).and_then(|m| m.modified()).ok()
+    };
     let t = modified.unwrap_or_else(SystemTime::now);
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }

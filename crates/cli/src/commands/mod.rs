@@ -1,6 +1,7 @@
 pub mod gen;
 pub mod import;
 pub mod query;
+pub mod serve;
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# End to end with the official DataForSEO Python client: build an index with `linkdex gen`,
+# serve it on a free loopback port, run scripts/python_client_test.sh against it, stop it with
+# SIGTERM and check it exits cleanly.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+cargo build --release -p linkdex
+bin="$root/target/release/linkdex"
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$bin" --data "$work/idx" gen --records 20000 --seed 7 >/dev/null
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+LINKDEX_USERS='alice:secret' "$bin" --data "$work/idx" serve --listen "127.0.0.1:$port" 2>"$work/server.log" &
+server=$!
+for _ in $(seq 100); do
+  python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/health', timeout=1)" 2>/dev/null && break
+  sleep 0.1
+done
+
+# The exact total the CLI computes for the same request: the client must see the same.
+echo '[{"targets":{"1":"t0.com","2":"t1.com"}}]' > "$work/q.json"
+total="$("$bin" --data "$work/idx" query "$work/q.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tasks"][0]["result"][0]["total_count"])')"
+LINKDEX_TARGETS="t0.com,t1.com" LINKDEX_EXPECT_TOTAL="$total" LINKDEX_EXPECT_MIN_ITEMS=4 \
+  scripts/python_client_test.sh "http://127.0.0.1:$port"
+
+kill -TERM "$server"
+wait "$server"
+echo "client_e2e: server exited cleanly after SIGTERM (total_count $total)"
