@@ -23,7 +23,12 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { now: 0, chunk_records: 200_000, max_listed_errors: 1000, merge_above: 8 }
+        ImportOptions {
+            now: 0,
+            chunk_records: 200_000,
+            max_listed_errors: 1000,
+            merge_above: 8,
+        }
     }
 }
 
@@ -48,17 +53,30 @@ pub struct ImportReport {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{name}: {source}")]
-    Read { name: String, source: std::io::Error },
+    Read {
+        name: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 /// Imports the JSONL records of `name` (a path or `-`) into `index` as one commit.
-pub fn import(index: &Index, name: &str, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let read_err = |source| ImportError::Read { name: name.to_string(), source };
+pub fn import(
+    index: &Index,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let read_err = |source| ImportError::Read {
+        name: name.to_string(),
+        source,
+    };
     let mut input = open_source(name).map_err(read_err)?;
     let mut writer = index.writer()?;
-    let mut report = ImportReport { generation: writer.manifest().generation, ..Default::default() };
+    let mut report = ImportReport {
+        generation: writer.manifest().generation,
+        ..Default::default()
+    };
     let mut chunk: Vec<Record> = Vec::new();
     let mut line = Vec::new();
     let mut number = 0u64;
@@ -83,7 +101,10 @@ pub fn import(index: &Index, name: &str, opts: &ImportOptions) -> Result<ImportR
             Err(reason) => {
                 report.rejected += 1;
                 if report.errors.len() < opts.max_listed_errors {
-                    report.errors.push(LineError { line: number, reason });
+                    report.errors.push(LineError {
+                        line: number,
+                        reason,
+                    });
                 }
             }
         }

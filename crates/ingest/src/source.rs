@@ -6,10 +6,20 @@ use std::path::Path;
 
 /// A buffered reader over the decompressed bytes of `name`.
 pub fn open_source(name: &str) -> io::Result<Box<dyn BufRead + Send>> {
-    let raw: Box<dyn Read + Send> = if name == "-" { Box::new(io::stdin()) } else { Box::new(File::open(name)?) };
-    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("");
+    let raw: Box<dyn Read + Send> = if name == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(name)?)
+    };
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
     let decoded: Box<dyn Read + Send> = match ext {
-        "gz" | "gzip" => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, raw))),
+        "gz" | "gzip" => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            1 << 16,
+            raw,
+        ))),
         "zst" | "zstd" => Box::new(zstd::stream::read::Decoder::new(raw)?),
         _ => raw,
     };

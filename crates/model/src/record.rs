@@ -285,15 +285,24 @@ impl Record {
     /// twice, give the same record as one fold in order.
     pub fn merge(stored: &Record, incoming: &Record) -> Record {
         let newer = incoming.last_seen >= stored.last_seen;
-        let mut out = if newer { incoming.clone() } else { stored.clone() };
+        let mut out = if newer {
+            incoming.clone()
+        } else {
+            stored.clone()
+        };
         out.first_seen = stored.first_seen.min(incoming.first_seen);
         out.last_seen = stored.last_seen.max(incoming.last_seen);
         let last = out.last_seen;
         let earlier = |t: i64| (t < last).then_some(t);
-        out.prev_seen = [stored.prev_seen, incoming.prev_seen, earlier(stored.last_seen), earlier(incoming.last_seen)]
-            .into_iter()
-            .flatten()
-            .max();
+        out.prev_seen = [
+            stored.prev_seen,
+            incoming.prev_seen,
+            earlier(stored.last_seen),
+            earlier(incoming.last_seen),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
         out
     }
 }
@@ -463,15 +472,30 @@ mod tests {
         let at = |last: &str, anchor: &str| {
             parse(&format!(r#"{{"url_from":"http://a.com/","url_to":"http://b.com/","first_seen":"2019-01-01 00:00:00 +00:00","last_seen":"{last} 00:00:00 +00:00","anchor":"{anchor}"}}"#)).unwrap()
         };
-        let obs = [at("2020-01-01", "a"), at("2022-01-01", "b"), at("2021-01-01", "c"), at("2022-01-01", "d")];
+        let obs = [
+            at("2020-01-01", "a"),
+            at("2022-01-01", "b"),
+            at("2021-01-01", "c"),
+            at("2022-01-01", "d"),
+        ];
         for split in 1..obs.len() {
-            let fold = |rs: &[Record]| rs[1..].iter().fold(rs[0].clone(), |s, r| Record::merge(&s, r));
+            let fold = |rs: &[Record]| {
+                rs[1..]
+                    .iter()
+                    .fold(rs[0].clone(), |s, r| Record::merge(&s, r))
+            };
             let whole = fold(&obs);
             let parts = Record::merge(&fold(&obs[..split]), &fold(&obs[split..]));
             assert_eq!(parts, whole, "split at {split}");
         }
-        let whole = obs[1..].iter().fold(obs[0].clone(), |s, r| Record::merge(&s, r));
-        assert_eq!(whole.anchor.as_deref(), Some("d"), "a tie goes to the later observation");
+        let whole = obs[1..]
+            .iter()
+            .fold(obs[0].clone(), |s, r| Record::merge(&s, r));
+        assert_eq!(
+            whole.anchor.as_deref(),
+            Some("d"),
+            "a tie goes to the later observation"
+        );
         assert_eq!(whole.prev_seen, parse_time("2021-01-01 00:00:00 +00:00"));
     }
 }

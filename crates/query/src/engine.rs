@@ -21,7 +21,10 @@ pub struct Engine {
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine, StoreError> {
         let index = Index::open(dir)?;
-        let engine = Engine { index, current: Mutex::new(None) };
+        let engine = Engine {
+            index,
+            current: Mutex::new(None),
+        };
         engine.snapshot()?;
         Ok(engine)
     }

@@ -84,7 +84,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode) -> ApiError {
-        ApiError { code, message: code.message().to_string() }
+        ApiError {
+            code,
+            message: code.message().to_string(),
+        }
     }
 
     /// `Invalid Field: '<field>'.`, optionally followed by what is wrong.
@@ -94,12 +97,18 @@ impl ApiError {
             message.push(' ');
             message.push_str(d);
         }
-        ApiError { code: ErrorCode::InvalidField, message }
+        ApiError {
+            code: ErrorCode::InvalidField,
+            message,
+        }
     }
 
     /// `Unknown Fields in POST Data: '<field>'.`
     pub fn unknown_field(field: &str) -> ApiError {
-        ApiError { code: ErrorCode::UnknownFields, message: format!("Unknown Fields in POST Data: '{field}'.") }
+        ApiError {
+            code: ErrorCode::UnknownFields,
+            message: format!("Unknown Fields in POST Data: '{field}'."),
+        }
     }
 }
 

@@ -52,7 +52,11 @@ impl Blocks<'_> {
             let from = (index - first) as usize;
             let take = ((end - index) as usize).min(block.len().saturating_sub(from));
             if take == 0 {
-                return Err(StoreError::Corruption { path: reader.path().into(), offset: 0, what: "record run past its block".into() });
+                return Err(StoreError::Corruption {
+                    path: reader.path().into(),
+                    offset: 0,
+                    what: "record run past its block".into(),
+                });
             }
             out.extend_from_slice(&block[from..from + take]);
             index += take as u64;
@@ -62,7 +66,12 @@ impl Blocks<'_> {
 }
 
 /// Target hosts of segment `seg` that can hold records matching `pattern`.
-fn candidate_targets(snap: &Snapshot, seg: usize, pattern: &Pattern, include_subdomains: bool) -> Vec<usize> {
+fn candidate_targets(
+    snap: &Snapshot,
+    seg: usize,
+    pattern: &Pattern,
+    include_subdomains: bool,
+) -> Vec<usize> {
     let reader = &snap.segments[seg];
     let mut out: Vec<usize> = Vec::new();
     match pattern {
@@ -95,7 +104,11 @@ fn exact_glob_host(glob: &str) -> Option<&str> {
 
 /// The records feeding `pattern` (rules 1–5), grouped by referring host. A key stored in
 /// several segments is folded in segment order before any rule is applied.
-fn feeding(blocks: &mut Blocks, pattern: &Pattern, req: &Request) -> Result<BTreeMap<String, Vec<Record>>, StoreError> {
+fn feeding(
+    blocks: &mut Blocks,
+    pattern: &Pattern,
+    req: &Request,
+) -> Result<BTreeMap<String, Vec<Record>>, StoreError> {
     let snap = blocks.snap;
     let mut by_host: BTreeMap<String, (usize, Vec<Record>)> = BTreeMap::new();
     for seg in 0..snap.segments.len() {
@@ -149,12 +162,18 @@ fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
             StatusType::All => true,
         }
         && (req.include_indirect_links || !r.is_indirect_link)
-        && req.backlinks_filters.as_ref().is_none_or(|f| f.eval(&|field| record_value(r, field)))
+        && req
+            .backlinks_filters
+            .as_ref()
+            .is_none_or(|f| f.eval(&|field| record_value(r, field)))
 }
 
 /// Runs a validated request over a snapshot.
 pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
-    let mut blocks = Blocks { snap, cache: HashMap::new() };
+    let mut blocks = Blocks {
+        snap,
+        cache: HashMap::new(),
+    };
     let mut per_target = Vec::with_capacity(req.targets.len());
     for t in &req.targets {
         per_target.push(feeding(&mut blocks, &t.pattern, req)?);
@@ -184,8 +203,16 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
                 })
             })
             .collect();
-        let row = Row { host: host.to_string(), intersections: n, metrics };
-        if req.filters.as_ref().is_none_or(|f| f.eval(&|field| row.value(field))) {
+        let row = Row {
+            host: host.to_string(),
+            intersections: n,
+            metrics,
+        };
+        if req
+            .filters
+            .as_ref()
+            .is_none_or(|f| f.eval(&|field| row.value(field)))
+        {
             rows.push(row);
         }
     }
@@ -202,7 +229,9 @@ impl Row {
     pub fn value(&self, field: ResultField) -> FieldValue<'_> {
         match field {
             ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
-            ResultField::Metric { slot, metric } => self.metrics[slot].as_ref().map_or(FieldValue::Null, |m| m.value(metric)),
+            ResultField::Metric { slot, metric } => self.metrics[slot]
+                .as_ref()
+                .map_or(FieldValue::Null, |m| m.value(metric)),
         }
     }
 }

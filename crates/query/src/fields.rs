@@ -118,7 +118,10 @@ pub enum ResultField {
 }
 
 pub fn record_field(name: &str) -> Option<(RecordField, FieldType)> {
-    RECORD_FIELDS.iter().position(|(n, _)| *n == name).map(|i| (RecordField(i), RECORD_FIELDS[i].1))
+    RECORD_FIELDS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .map(|i| (RecordField(i), RECORD_FIELDS[i].1))
 }
 
 /// Looks up a result field against the request's target keys (numeric order).

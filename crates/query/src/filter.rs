@@ -33,7 +33,11 @@ pub enum Test {
     NumIn(bool, Vec<f64>),
     StrEq(bool, String),
     StrIn(bool, Vec<String>),
-    Like { negate: bool, fold_case: bool, parts: Vec<String> },
+    Like {
+        negate: bool,
+        fold_case: bool,
+        parts: Vec<String>,
+    },
     Regex(bool, Regex),
     Match(bool, Vec<String>),
     Time(NumOp, i64),
@@ -79,7 +83,10 @@ impl NumOp {
 
 /// Parses a filter expression; `lookup` resolves field names. The error is the detail that
 /// follows `Invalid Field: '<name>'.`
-pub fn parse<F: Copy>(value: &Value, lookup: &dyn Fn(&str) -> Option<(F, FieldType)>) -> Result<Expr<F>, String> {
+pub fn parse<F: Copy>(
+    value: &Value,
+    lookup: &dyn Fn(&str) -> Option<(F, FieldType)>,
+) -> Result<Expr<F>, String> {
     let mut count = 0;
     let expr = parse_item(value, lookup, 1, &mut count)?;
     Ok(expr)
@@ -106,7 +113,9 @@ fn parse_item<F: Copy>(
         return parse_condition(items, lookup).map(Expr::Cond);
     }
     if depth > MAX_DEPTH {
-        return Err(format!("Filters nested too deep (at most {MAX_DEPTH} levels)."));
+        return Err(format!(
+            "Filters nested too deep (at most {MAX_DEPTH} levels)."
+        ));
     }
     if items.is_empty() || items.len() % 2 == 0 {
         return Err("A list of conditions must alternate conditions and 'and'/'or'.".into());
@@ -127,27 +136,49 @@ fn parse_item<F: Copy>(
     Ok(Expr::Or(disjuncts))
 }
 
-fn parse_condition<F: Copy>(items: &[Value], lookup: &dyn Fn(&str) -> Option<(F, FieldType)>) -> Result<Cond<F>, String> {
+fn parse_condition<F: Copy>(
+    items: &[Value],
+    lookup: &dyn Fn(&str) -> Option<(F, FieldType)>,
+) -> Result<Cond<F>, String> {
     if items.len() != 3 {
         return Err("A condition is [field, operator, value].".into());
     }
     let name = items[0].as_str().unwrap_or_default();
     let (field, ty) = lookup(name).ok_or_else(|| format!("Unknown field '{name}'."))?;
-    let op = items[1].as_str().ok_or_else(|| format!("Operator for '{name}' must be a string."))?;
+    let op = items[1]
+        .as_str()
+        .ok_or_else(|| format!("Operator for '{name}' must be a string."))?;
     let v = &items[2];
-    let bad_op = || format!("Operator '{op}' is not valid for {} field '{name}'.", ty.name());
+    let bad_op = || {
+        format!(
+            "Operator '{op}' is not valid for {} field '{name}'.",
+            ty.name()
+        )
+    };
     let bad_value = |what: &str| format!("Value for '{name}' must be {what}.");
     let test = match ty {
         FieldType::Num => match op {
             "in" | "not_in" => {
-                let list = v.as_array().ok_or_else(|| bad_value("an array of numbers"))?;
-                let nums = list.iter().map(as_number).collect::<Option<Vec<f64>>>().ok_or_else(|| bad_value("an array of numbers"))?;
+                let list = v
+                    .as_array()
+                    .ok_or_else(|| bad_value("an array of numbers"))?;
+                let nums = list
+                    .iter()
+                    .map(as_number)
+                    .collect::<Option<Vec<f64>>>()
+                    .ok_or_else(|| bad_value("an array of numbers"))?;
                 Test::NumIn(op == "not_in", nums)
             }
-            _ => Test::Num(NumOp::parse(op).ok_or_else(bad_op)?, as_number(v).ok_or_else(|| bad_value("a number"))?),
+            _ => Test::Num(
+                NumOp::parse(op).ok_or_else(bad_op)?,
+                as_number(v).ok_or_else(|| bad_value("a number"))?,
+            ),
         },
         FieldType::Time => {
-            let t = v.as_str().and_then(linkdex_model::parse_time).ok_or_else(|| bad_value("a time \"yyyy-mm-dd hh:mm:ss +00:00\""))?;
+            let t = v
+                .as_str()
+                .and_then(linkdex_model::parse_time)
+                .ok_or_else(|| bad_value("a time \"yyyy-mm-dd hh:mm:ss +00:00\""))?;
             Test::Time(NumOp::parse(op).ok_or_else(bad_op)?, t)
         }
         FieldType::Bool => {
@@ -159,7 +190,10 @@ fn parse_condition<F: Copy>(items: &[Value], lookup: &dyn Fn(&str) -> Option<(F,
             }
         }
         FieldType::StrArray => match op {
-            "has" | "has_not" => Test::Has(op == "has_not", v.as_str().ok_or_else(|| bad_value("a string"))?.to_string()),
+            "has" | "has_not" => Test::Has(
+                op == "has_not",
+                v.as_str().ok_or_else(|| bad_value("a string"))?.to_string(),
+            ),
             "=" | "<>" => {
                 let mut list = str_list(v).ok_or_else(|| bad_value("an array of strings"))?;
                 list.sort();
@@ -170,19 +204,32 @@ fn parse_condition<F: Copy>(items: &[Value], lookup: &dyn Fn(&str) -> Option<(F,
         },
         FieldType::Str => {
             if matches!(op, "in" | "not_in") {
-                Test::StrIn(op == "not_in", str_list(v).ok_or_else(|| bad_value("an array of strings"))?)
+                Test::StrIn(
+                    op == "not_in",
+                    str_list(v).ok_or_else(|| bad_value("an array of strings"))?,
+                )
             } else {
                 let s = v.as_str().ok_or_else(|| bad_value("a string"))?;
                 match op {
                     "=" | "<>" => Test::StrEq(op == "<>", s.to_string()),
                     "like" | "not_like" | "ilike" | "not_ilike" => {
                         let fold_case = op.contains("ilike");
-                        let text = if fold_case { s.to_ascii_lowercase() } else { s.to_string() };
-                        Test::Like { negate: op.starts_with("not_"), fold_case, parts: text.split('%').map(str::to_string).collect() }
+                        let text = if fold_case {
+                            s.to_ascii_lowercase()
+                        } else {
+                            s.to_string()
+                        };
+                        Test::Like {
+                            negate: op.starts_with("not_"),
+                            fold_case,
+                            parts: text.split('%').map(str::to_string).collect(),
+                        }
                     }
                     "regex" | "not_regex" => {
                         if s.chars().count() > MAX_REGEX_LEN {
-                            return Err(format!("Regex for '{name}' is longer than {MAX_REGEX_LEN} characters."));
+                            return Err(format!(
+                                "Regex for '{name}' is longer than {MAX_REGEX_LEN} characters."
+                            ));
                         }
                         let re = regex::RegexBuilder::new(s)
                             .size_limit(1 << 20)
@@ -208,20 +255,32 @@ fn as_number(v: &Value) -> Option<f64> {
 }
 
 fn str_list(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?.iter().map(|x| x.as_str().map(str::to_string)).collect()
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Maximal runs of alphanumeric characters, lowercased: the words `match` compares.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// `%` matches any run of characters; everything else is literal; the whole text must match.
 /// `parts` is the pattern split at `%`.
 fn like_matches(parts: &[String], text: &str) -> bool {
-    let Some((first, rest)) = parts.split_first() else { return text.is_empty() };
-    let Some(mut tail) = text.strip_prefix(first.as_str()) else { return false };
-    let Some((last, middle)) = rest.split_last() else { return tail.is_empty() };
+    let Some((first, rest)) = parts.split_first() else {
+        return text.is_empty();
+    };
+    let Some(mut tail) = text.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return tail.is_empty();
+    };
     for p in middle {
         match tail.find(p.as_str()) {
             Some(i) => tail = &tail[i + p.len()..],
@@ -251,8 +310,19 @@ impl<F> Cond<F> {
             (Test::Bool(neg, b), V::Bool(a)) => (a == *b) != *neg,
             (Test::StrEq(neg, s), V::Str(a)) => (a == s) != *neg,
             (Test::StrIn(neg, set), V::Str(a)) => set.iter().any(|s| s == a) != *neg,
-            (Test::Like { negate, fold_case, parts }, V::Str(a)) => {
-                let hit = if *fold_case { like_matches(parts, &a.to_ascii_lowercase()) } else { like_matches(parts, a) };
+            (
+                Test::Like {
+                    negate,
+                    fold_case,
+                    parts,
+                },
+                V::Str(a),
+            ) => {
+                let hit = if *fold_case {
+                    like_matches(parts, &a.to_ascii_lowercase())
+                } else {
+                    like_matches(parts, a)
+                };
                 hit != *negate
             }
             (Test::Regex(neg, re), V::Str(a)) => re.is_match(a) != *neg,

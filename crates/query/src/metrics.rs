@@ -68,7 +68,11 @@ impl<'a> PageCounter<'a> {
     }
 
     fn finish(self, limit: usize) -> CountMap {
-        let mut v: CountMap = self.0.into_iter().map(|(k, pages)| (k.to_string(), pages.len() as u64)).collect();
+        let mut v: CountMap = self
+            .0
+            .into_iter()
+            .map(|(k, pages)| (k.to_string(), pages.len() as u64))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v.truncate(limit);
         v
@@ -87,8 +91,14 @@ pub fn compute(d: &str, records: &[&Record], scale: RankScale, list_limit: usize
     let mut pages = BTreeSet::new();
     let mut dofollow_pages = BTreeSet::new();
     let mut ips = BTreeSet::new();
-    let (mut tld, mut types, mut attrs, mut platforms, mut semantic, mut countries) =
-        (PageCounter::default(), PageCounter::default(), PageCounter::default(), PageCounter::default(), PageCounter::default(), PageCounter::default());
+    let (mut tld, mut types, mut attrs, mut platforms, mut semantic, mut countries) = (
+        PageCounter::default(),
+        PageCounter::default(),
+        PageCounter::default(),
+        PageCounter::default(),
+        PageCounter::default(),
+        PageCounter::default(),
+    );
     for r in records {
         if r.dofollow && !r.is_broken {
             mass += unscale(r.rank);
@@ -171,7 +181,9 @@ impl Metrics {
             "broken_backlinks" => num(self.broken_backlinks),
             "broken_pages" => num(self.broken_pages),
             "referring_domains" | "referring_main_domains" => num(1),
-            "referring_domains_nofollow" | "referring_main_domains_nofollow" => num(u64::from(self.nofollow)),
+            "referring_domains_nofollow" | "referring_main_domains_nofollow" => {
+                num(u64::from(self.nofollow))
+            }
             "referring_ips" => num(self.referring_ips),
             "referring_subnets" => num(self.referring_subnets),
             "referring_pages" => num(self.referring_pages),

@@ -96,8 +96,20 @@ impl Request {
         if !self.order_by.is_empty() {
             return self.order_by.clone();
         }
-        let rank = crate::fields::TARGET_METRICS.iter().position(|(n, _)| *n == "rank").unwrap_or(1);
-        vec![(ResultField::IntersectionsCount, true), (ResultField::Metric { slot: 0, metric: rank }, true)]
+        let rank = crate::fields::TARGET_METRICS
+            .iter()
+            .position(|(n, _)| *n == "rank")
+            .unwrap_or(1);
+        vec![
+            (ResultField::IntersectionsCount, true),
+            (
+                ResultField::Metric {
+                    slot: 0,
+                    metric: rank,
+                },
+                true,
+            ),
+        ]
     }
 }
 
@@ -130,7 +142,10 @@ pub fn parse_request(task: &Map<String, Value>) -> Result<Request, ApiError> {
     let result_lookup = |name: &str| result_field(name, &keys);
     let filters = match get("filters") {
         None => None,
-        Some(v) => Some(filter::parse(v, &result_lookup).map_err(|d| ApiError::invalid_field("filters", Some(&d)))?),
+        Some(v) => Some(
+            filter::parse(v, &result_lookup)
+                .map_err(|d| ApiError::invalid_field("filters", Some(&d)))?,
+        ),
     };
 
     let order_by = match get("order_by") {
@@ -145,9 +160,19 @@ pub fn parse_request(task: &Map<String, Value>) -> Result<Request, ApiError> {
 
     let offset = int_field(get("offset"), "offset", 0, u64::MAX, 0)?;
     let limit = int_field(get("limit"), "limit", 1, MAX_LIMIT, 100)?;
-    let internal_list_limit = int_field(get("internal_list_limit"), "internal_list_limit", 1, MAX_LIMIT, 10)? as usize;
+    let internal_list_limit = int_field(
+        get("internal_list_limit"),
+        "internal_list_limit",
+        1,
+        MAX_LIMIT,
+        10,
+    )? as usize;
 
-    let status = match enum_field(get("backlinks_status_type"), "backlinks_status_type", &["live", "all", "lost"])? {
+    let status = match enum_field(
+        get("backlinks_status_type"),
+        "backlinks_status_type",
+        &["live", "all", "lost"],
+    )? {
         "all" => StatusType::All,
         "lost" => StatusType::Lost,
         _ => StatusType::Live,
@@ -155,17 +180,36 @@ pub fn parse_request(task: &Map<String, Value>) -> Result<Request, ApiError> {
 
     let backlinks_filters = match get("backlinks_filters") {
         None => None,
-        Some(v) => Some(filter::parse(v, &record_field).map_err(|d| ApiError::invalid_field("backlinks_filters", Some(&d)))?),
+        Some(v) => Some(
+            filter::parse(v, &record_field)
+                .map_err(|d| ApiError::invalid_field("backlinks_filters", Some(&d)))?,
+        ),
     };
 
     let include_subdomains = bool_field(get("include_subdomains"), "include_subdomains", true)?;
-    let include_indirect_links = bool_field(get("include_indirect_links"), "include_indirect_links", true)?;
-    let exclude_internal_backlinks = bool_field(get("exclude_internal_backlinks"), "exclude_internal_backlinks", true)?;
-    let mode = match enum_field(get("intersection_mode"), "intersection_mode", &["all", "partial"])? {
+    let include_indirect_links = bool_field(
+        get("include_indirect_links"),
+        "include_indirect_links",
+        true,
+    )?;
+    let exclude_internal_backlinks = bool_field(
+        get("exclude_internal_backlinks"),
+        "exclude_internal_backlinks",
+        true,
+    )?;
+    let mode = match enum_field(
+        get("intersection_mode"),
+        "intersection_mode",
+        &["all", "partial"],
+    )? {
         "partial" => IntersectionMode::Partial,
         _ => IntersectionMode::All,
     };
-    let rank_scale = match enum_field(get("rank_scale"), "rank_scale", &["one_thousand", "one_hundred"])? {
+    let rank_scale = match enum_field(
+        get("rank_scale"),
+        "rank_scale",
+        &["one_thousand", "one_hundred"],
+    )? {
         "one_hundred" => RankScale::OneHundred,
         _ => RankScale::OneThousand,
     };
@@ -203,9 +247,18 @@ fn parse_targets(v: &Value) -> Option<Vec<Target>> {
     }
     let mut out: Vec<(u32, Target)> = Vec::with_capacity(obj.len());
     for (key, value) in obj {
-        let n: u32 = key.parse().ok().filter(|n| (1..=MAX_TARGETS as u32).contains(n) && n.to_string() == *key)?;
+        let n: u32 = key
+            .parse()
+            .ok()
+            .filter(|n| (1..=MAX_TARGETS as u32).contains(n) && n.to_string() == *key)?;
         let pattern = Pattern::parse(value.as_str()?)?;
-        out.push((n, Target { key: key.clone(), pattern }));
+        out.push((
+            n,
+            Target {
+                key: key.clone(),
+                pattern,
+            },
+        ));
     }
     out.sort_by_key(|(n, _)| *n);
     Some(out.into_iter().map(|(_, t)| t).collect())
@@ -222,10 +275,19 @@ fn parse_order_rule(rule: &Value, keys: &[String]) -> Option<(ResultField, bool)
     Some((field, desc))
 }
 
-fn int_field(v: Option<&Value>, name: &str, min: u64, max: u64, default: u64) -> Result<u64, ApiError> {
+fn int_field(
+    v: Option<&Value>,
+    name: &str,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> Result<u64, ApiError> {
     match v {
         None => Ok(default),
-        Some(Value::Number(n)) => n.as_u64().filter(|i| (min..=max).contains(i)).ok_or_else(|| invalid(name)),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|i| (min..=max).contains(i))
+            .ok_or_else(|| invalid(name)),
         Some(_) => Err(invalid(name)),
     }
 }
@@ -238,7 +300,11 @@ fn bool_field(v: Option<&Value>, name: &str, default: bool) -> Result<bool, ApiE
     }
 }
 
-fn enum_field<'a>(v: Option<&'a Value>, name: &str, allowed: &[&'static str]) -> Result<&'a str, ApiError> {
+fn enum_field<'a>(
+    v: Option<&'a Value>,
+    name: &str,
+    allowed: &[&'static str],
+) -> Result<&'a str, ApiError> {
     match v {
         None => Ok(allowed[0]),
         Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(s),

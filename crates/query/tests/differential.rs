@@ -22,18 +22,32 @@ fn build(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engin
 }
 
 /// Runs `requests` random requests; returns how many had a non-empty answer.
-fn check(engine: &Engine, state: &[Record], rng: &mut ChaCha8Rng, requests: usize, layout: &str) -> usize {
+fn check(
+    engine: &Engine,
+    state: &[Record],
+    rng: &mut ChaCha8Rng,
+    requests: usize,
+    layout: &str,
+) -> usize {
     let mut answered = 0;
     for _ in 0..requests {
         let request = linkdex_testkit::gen_request(rng, state);
         let task = request.as_object().expect("requests are objects");
-        let parsed = parse_request(task).unwrap_or_else(|e| panic!("valid request refused: {e}\n{request}"));
+        let parsed =
+            parse_request(task).unwrap_or_else(|e| panic!("valid request refused: {e}\n{request}"));
         let got = engine.run(&parsed).unwrap();
         let want = linkdex_testkit::domain_intersection(state, &request);
         answered += usize::from(want["total_count"].as_u64() > Some(0));
-        let (got, want) = (serde_json::to_string_pretty(&got).unwrap(), serde_json::to_string_pretty(&want).unwrap());
+        let (got, want) = (
+            serde_json::to_string_pretty(&got).unwrap(),
+            serde_json::to_string_pretty(&want).unwrap(),
+        );
         if got != want {
-            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
             panic!(
                 "{layout}: engine and model differ at line {line}\nrequest: {request}\nengine: {}\nmodel:  {}",
                 got.lines().nth(line).unwrap_or("<end>"),
@@ -43,8 +57,6 @@ fn check(engine: &Engine, state: &[Record], rng: &mut ChaCha8Rng, requests: usiz
     }
     answered
 }
-
-
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
@@ -83,8 +95,14 @@ fn random_requests_mostly_find_referring_hosts() {
         for _ in 0..10 {
             let request = linkdex_testkit::gen_request(&mut rng, &state);
             total += 1;
-            answered += usize::from(linkdex_testkit::domain_intersection(&state, &request)["total_count"].as_u64() > Some(0));
+            answered += usize::from(
+                linkdex_testkit::domain_intersection(&state, &request)["total_count"].as_u64()
+                    > Some(0),
+            );
         }
     }
-    assert!(answered * 8 >= total, "only {answered} of {total} random requests found anything");
+    assert!(
+        answered * 8 >= total,
+        "only {answered} of {total} random requests found anything"
+    );
 }

@@ -4,11 +4,22 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: corrupt at byte {offset}: {what}")]
-    Corruption { path: PathBuf, offset: u64, what: String },
+    Corruption {
+        path: PathBuf,
+        offset: u64,
+        what: String,
+    },
     #[error("{path}: format version {found} is not supported (this build reads {supported})")]
-    Version { path: PathBuf, found: u32, supported: u32 },
+    Version {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
     #[error("records must be pushed in key order: {what}")]
     Order { what: String },
 }
@@ -19,8 +30,16 @@ impl StoreError {
         move |source| StoreError::Io { path, source }
     }
 
-    pub(crate) fn corrupt(path: impl Into<PathBuf>, offset: u64, what: impl Into<String>) -> StoreError {
-        StoreError::Corruption { path: path.into(), offset, what: what.into() }
+    pub(crate) fn corrupt(
+        path: impl Into<PathBuf>,
+        offset: u64,
+        what: impl Into<String>,
+    ) -> StoreError {
+        StoreError::Corruption {
+            path: path.into(),
+            offset,
+            what: what.into(),
+        }
     }
 }
 

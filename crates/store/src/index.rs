@@ -9,7 +9,9 @@ use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
-use crate::segment::{host_order_key, same_target_order, segment_order, verify_segment, SegmentReader, SegmentWriter};
+use crate::segment::{
+    host_order_key, same_target_order, segment_order, verify_segment, SegmentReader, SegmentWriter,
+};
 
 /// An index directory.
 #[derive(Debug, Clone)]
@@ -33,7 +35,9 @@ impl Index {
     /// Opens (creating if needed) an index directory.
     pub fn open(dir: &Path) -> Result<Index> {
         fs::create_dir_all(dir).map_err(StoreError::io(dir))?;
-        Ok(Index { dir: dir.to_path_buf() })
+        Ok(Index {
+            dir: dir.to_path_buf(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -57,8 +61,15 @@ impl Index {
                 .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
                 .collect();
             match opened {
-                Ok(segments) => return Ok(Arc::new(Snapshot { generation: manifest.generation, segments })),
-                Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound && attempt < 5 => {
+                Ok(segments) => {
+                    return Ok(Arc::new(Snapshot {
+                        generation: manifest.generation,
+                        segments,
+                    }))
+                }
+                Err(StoreError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound && attempt < 5 =>
+                {
                     attempt += 1;
                 }
                 Err(e) => return Err(e),
@@ -70,18 +81,35 @@ impl Index {
     /// by a writer that died before committing.
     pub fn writer(&self) -> Result<IndexWriter> {
         let lock_path = self.dir.join("LOCK");
-        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(StoreError::io(&lock_path))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(StoreError::io(&lock_path))?;
         lock.lock().map_err(StoreError::io(&lock_path))?;
         let manifest = Manifest::load(&self.dir)?;
-        let live: Vec<String> = manifest.segments.iter().map(|s| segment_file_name(s.id)).collect();
-        for entry in fs::read_dir(&self.dir).map_err(StoreError::io(&self.dir))?.flatten() {
+        let live: Vec<String> = manifest
+            .segments
+            .iter()
+            .map(|s| segment_file_name(s.id))
+            .collect();
+        for entry in fs::read_dir(&self.dir)
+            .map_err(StoreError::io(&self.dir))?
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy().into_owned();
             let orphan = name.starts_with("seg-") && !live.contains(&name);
             if orphan || name == "MANIFEST.tmp" {
                 let _ = fs::remove_file(entry.path());
             }
         }
-        Ok(IndexWriter { dir: self.dir.clone(), _lock: lock, manifest, pending: Vec::new() })
+        Ok(IndexWriter {
+            dir: self.dir.clone(),
+            _lock: lock,
+            manifest,
+            pending: Vec::new(),
+        })
     }
 
     /// Checks the manifest, every segment's checksum and invariants, and that the manifest's
@@ -91,8 +119,15 @@ impl Index {
         let snap = self.snapshot()?;
         for (entry, seg) in manifest.segments.iter().zip(&snap.segments) {
             verify_segment(seg)?;
-            if seg.record_count() != entry.records || seg.byte_len() != entry.bytes || seg.stored_checksum() != entry.crc32 {
-                return Err(StoreError::corrupt(seg.path(), 0, "segment does not match its manifest entry"));
+            if seg.record_count() != entry.records
+                || seg.byte_len() != entry.bytes
+                || seg.stored_checksum() != entry.crc32
+            {
+                return Err(StoreError::corrupt(
+                    seg.path(),
+                    0,
+                    "segment does not match its manifest entry",
+                ));
             }
         }
         Ok((snap.segments.len(), snap.record_count()))
@@ -120,13 +155,18 @@ impl IndexWriter {
         }
         // Order keys are computed once per record, not once per comparison. The sort is stable,
         // so equal keys keep input order and the fold applies them oldest first.
-        let mut keyed: Vec<(String, Record)> = records.drain(..).map(|r| (host_order_key(&r.domain_to), r)).collect();
+        let mut keyed: Vec<(String, Record)> = records
+            .drain(..)
+            .map(|r| (host_order_key(&r.domain_to), r))
+            .collect();
         keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| same_target_order(a, b)));
         let mut folded: Vec<Record> = Vec::with_capacity(keyed.len());
         let mut last_key = String::new();
         for (k, r) in keyed {
             match folded.last_mut() {
-                Some(last) if k == last_key && same_target_order(last, &r) == Ordering::Equal => *last = Record::merge(last, &r),
+                Some(last) if k == last_key && same_target_order(last, &r) == Ordering::Equal => {
+                    *last = Record::merge(last, &r)
+                }
                 _ => {
                     folded.push(r);
                     last_key = k;
@@ -148,7 +188,12 @@ impl IndexWriter {
         }
         let (records, bytes, crc32) = w.finish()?;
         fs::rename(&tmp, &path).map_err(StoreError::io(&path))?;
-        self.pending.push(SegmentEntry { id, records, bytes, crc32 });
+        self.pending.push(SegmentEntry {
+            id,
+            records,
+            bytes,
+            crc32,
+        });
         Ok(())
     }
 
@@ -176,12 +221,18 @@ impl IndexWriter {
             return Ok(self.manifest.generation);
         }
         let old = self.manifest.segments.clone();
-        let readers: Vec<SegmentReader> =
-            old.iter().map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id)))).collect::<Result<_>>()?;
+        let readers: Vec<SegmentReader> = old
+            .iter()
+            .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
+            .collect::<Result<_>>()?;
         let merged = MergeIter::new(&readers);
         let id = self.manifest.next_segment;
         self.write_sorted(merged)?;
-        let entry = self.pending.pop().filter(|e| e.id == id).ok_or_else(|| StoreError::corrupt(&self.dir, 0, "merge lost its segment"))?;
+        let entry = self
+            .pending
+            .pop()
+            .filter(|e| e.id == id)
+            .ok_or_else(|| StoreError::corrupt(&self.dir, 0, "merge lost its segment"))?;
         sync_dir(&self.dir)?;
         let mut next = self.manifest.clone();
         next.generation += 1;
@@ -215,7 +266,11 @@ struct MergeIter<'a> {
 impl<'a> MergeIter<'a> {
     fn new(readers: &'a [SegmentReader]) -> Self {
         let iters: Vec<_> = readers.iter().map(SegmentReader::iter).collect();
-        MergeIter { heads: vec![None; iters.len()], iters, failed: false }
+        MergeIter {
+            heads: vec![None; iters.len()],
+            iters,
+            failed: false,
+        }
     }
 
     fn fill(&mut self) -> Result<()> {
@@ -247,7 +302,10 @@ impl Iterator for MergeIter<'_> {
             .clone();
         let mut out: Option<Record> = None;
         for head in self.heads.iter_mut() {
-            if head.as_ref().is_some_and(|h| segment_order(h, &min) == Ordering::Equal) {
+            if head
+                .as_ref()
+                .is_some_and(|h| segment_order(h, &min) == Ordering::Equal)
+            {
                 let r = head.take()?;
                 out = Some(match out {
                     None => r,

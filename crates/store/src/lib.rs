@@ -10,4 +10,6 @@ mod segment;
 pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
 pub use manifest::{Manifest, SegmentEntry};
-pub use segment::{host_order_key, segment_order, verify_segment, Pair, SegmentMeta, SegmentReader, FORMAT_VERSION};
+pub use segment::{
+    host_order_key, segment_order, verify_segment, Pair, SegmentMeta, SegmentReader, FORMAT_VERSION,
+};

@@ -32,7 +32,12 @@ pub struct Manifest {
 
 impl Default for Manifest {
     fn default() -> Self {
-        Manifest { format_version: MANIFEST_VERSION, generation: 0, next_segment: 1, segments: Vec::new() }
+        Manifest {
+            format_version: MANIFEST_VERSION,
+            generation: 0,
+            next_segment: 1,
+            segments: Vec::new(),
+        }
     }
 }
 
@@ -50,21 +55,31 @@ impl Manifest {
             Err(e) => return Err(StoreError::Io { path, source: e }),
         };
         let corrupt = |what: &str| StoreError::corrupt(&path, 0, what);
-        let (body, tail) = text.trim_end().rsplit_once('\n').ok_or_else(|| corrupt("no checksum line"))?;
-        let stored = tail.strip_prefix("crc32 ").and_then(|h| u32::from_str_radix(h, 16).ok());
+        let (body, tail) = text
+            .trim_end()
+            .rsplit_once('\n')
+            .ok_or_else(|| corrupt("no checksum line"))?;
+        let stored = tail
+            .strip_prefix("crc32 ")
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
         if stored != Some(crc32fast::hash(body.as_bytes())) {
             return Err(corrupt("checksum mismatch"));
         }
         let m: Manifest = serde_json::from_str(body).map_err(|e| corrupt(&e.to_string()))?;
         if m.format_version != MANIFEST_VERSION {
-            return Err(StoreError::Version { path, found: m.format_version, supported: MANIFEST_VERSION });
+            return Err(StoreError::Version {
+                path,
+                found: m.format_version,
+                supported: MANIFEST_VERSION,
+            });
         }
         Ok(m)
     }
 
     /// Makes this manifest the current commit of `dir`, durably.
     pub fn store(&self, dir: &Path) -> Result<()> {
-        let body = serde_json::to_string_pretty(self).map_err(|e| StoreError::corrupt(dir, 0, e.to_string()))?;
+        let body = serde_json::to_string_pretty(self)
+            .map_err(|e| StoreError::corrupt(dir, 0, e.to_string()))?;
         let text = format!("{body}\ncrc32 {:08x}\n", crc32fast::hash(body.as_bytes()));
         let tmp = dir.join("MANIFEST.tmp");
         let mut f = File::create(&tmp).map_err(StoreError::io(&tmp))?;
@@ -77,5 +92,7 @@ impl Manifest {
 }
 
 pub fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(StoreError::io(dir))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(StoreError::io(dir))
 }

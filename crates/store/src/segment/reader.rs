@@ -28,28 +28,56 @@ impl SegmentReader {
         let map = unsafe { Mmap::map(&file) }.map_err(StoreError::io(path))?;
         let len = map.len();
         if len < HEAD_MAGIC.len() + FOOTER_LEN || &map[..8] != HEAD_MAGIC {
-            return Err(StoreError::corrupt(path, 0, "not a linkdex segment (bad magic or too short)"));
+            return Err(StoreError::corrupt(
+                path,
+                0,
+                "not a linkdex segment (bad magic or too short)",
+            ));
         }
         let foot = &map[len - FOOTER_LEN..];
         if &foot[24..32] != FOOT_MAGIC {
-            return Err(StoreError::corrupt(path, (len - 8) as u64, "bad footer magic (truncated file?)"));
+            return Err(StoreError::corrupt(
+                path,
+                (len - 8) as u64,
+                "bad footer magic (truncated file?)",
+            ));
         }
         let u64_at = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
         let version = u32::from_le_bytes(foot[16..20].try_into().unwrap_or([0; 4]));
         if version != FORMAT_VERSION {
-            return Err(StoreError::Version { path: path.to_path_buf(), found: version, supported: FORMAT_VERSION });
+            return Err(StoreError::Version {
+                path: path.to_path_buf(),
+                found: version,
+                supported: FORMAT_VERSION,
+            });
         }
         let (meta_offset, meta_len) = (u64_at(&foot[0..8]), u64_at(&foot[8..16]));
-        let meta_end = meta_offset.checked_add(meta_len).filter(|&e| e == (len - FOOTER_LEN) as u64);
+        let meta_end = meta_offset
+            .checked_add(meta_len)
+            .filter(|&e| e == (len - FOOTER_LEN) as u64);
         if meta_end.is_none() || meta_offset < 8 {
-            return Err(StoreError::corrupt(path, (len - FOOTER_LEN) as u64, "footer points outside the file"));
+            return Err(StoreError::corrupt(
+                path,
+                (len - FOOTER_LEN) as u64,
+                "footer points outside the file",
+            ));
         }
         let packed = &map[meta_offset as usize..(len - FOOTER_LEN)];
-        let raw = zstd::stream::decode_all(packed).map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
-        let meta: SegmentMeta =
-            postcard::from_bytes(&raw).map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
-        let target_keys = meta.targets.iter().map(|t| host_order_key(&t.host)).collect();
-        Ok(SegmentReader { path: path.to_path_buf(), map, meta, target_keys })
+        let raw = zstd::stream::decode_all(packed)
+            .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
+        let meta: SegmentMeta = postcard::from_bytes(&raw)
+            .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
+        let target_keys = meta
+            .targets
+            .iter()
+            .map(|t| host_order_key(&t.host))
+            .collect();
+        Ok(SegmentReader {
+            path: path.to_path_buf(),
+            map,
+            meta,
+            target_keys,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -87,7 +115,11 @@ impl SegmentReader {
     /// The pairs (referring hosts) of one target, sorted by referring host.
     pub fn pairs(&self, target: usize) -> &[Pair] {
         let start = self.meta.targets[target].pair_start as usize;
-        let end = self.meta.targets.get(target + 1).map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
+        let end = self
+            .meta
+            .targets
+            .get(target + 1)
+            .map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
         &self.meta.pairs[start..end]
     }
 
@@ -98,20 +130,31 @@ impl SegmentReader {
     /// Decodes block `i`.
     pub fn block(&self, i: usize) -> Result<Arc<Vec<Record>>> {
         let b = &self.meta.blocks[i];
-        let end = b.offset.checked_add(u64::from(b.len)).filter(|&e| e <= self.map.len() as u64);
+        let end = b
+            .offset
+            .checked_add(u64::from(b.len))
+            .filter(|&e| e <= self.map.len() as u64);
         let Some(end) = end else {
-            return Err(StoreError::corrupt(&self.path, b.offset, "block outside the file"));
+            return Err(StoreError::corrupt(
+                &self.path,
+                b.offset,
+                "block outside the file",
+            ));
         };
         let packed = &self.map[b.offset as usize..end as usize];
-        let raw = zstd::stream::decode_all(packed).map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
-        let records: Vec<Record> =
-            postcard::from_bytes(&raw).map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
+        let raw = zstd::stream::decode_all(packed)
+            .map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
+        let records: Vec<Record> = postcard::from_bytes(&raw)
+            .map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
         Ok(Arc::new(records))
     }
 
     /// The block holding record `index`.
     pub fn block_of(&self, index: u64) -> usize {
-        self.meta.blocks.partition_point(|b| b.first_record <= index).saturating_sub(1)
+        self.meta
+            .blocks
+            .partition_point(|b| b.first_record <= index)
+            .saturating_sub(1)
     }
 
     /// Checks the crc32 in the footer against every byte before it.
@@ -120,7 +163,11 @@ impl SegmentReader {
         let stored = u32::from_le_bytes(self.map[len - 12..len - 8].try_into().unwrap_or([0; 4]));
         let actual = crc32fast::hash(&self.map[..len - FOOTER_LEN]);
         if stored != actual {
-            return Err(StoreError::corrupt(&self.path, 0, format!("checksum mismatch: footer {stored:08x}, bytes {actual:08x}")));
+            return Err(StoreError::corrupt(
+                &self.path,
+                0,
+                format!("checksum mismatch: footer {stored:08x}, bytes {actual:08x}"),
+            ));
         }
         Ok(())
     }
@@ -136,7 +183,12 @@ impl SegmentReader {
 
     /// Every record in segment order.
     pub fn iter(&self) -> SegmentIter<'_> {
-        SegmentIter { reader: self, block: 0, records: Arc::new(Vec::new()), pos: 0 }
+        SegmentIter {
+            reader: self,
+            block: 0,
+            records: Arc::new(Vec::new()),
+            pos: 0,
+        }
     }
 }
 

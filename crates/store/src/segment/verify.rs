@@ -15,7 +15,11 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
     if meta.from_hosts.windows(2).any(|w| w[0] >= w[1]) {
         return Err(bad("referring hosts not sorted and unique".into()));
     }
-    let keys: Vec<String> = meta.targets.iter().map(|t| host_order_key(&t.host)).collect();
+    let keys: Vec<String> = meta
+        .targets
+        .iter()
+        .map(|t| host_order_key(&t.host))
+        .collect();
     if keys.windows(2).any(|w| w[0] >= w[1]) {
         return Err(bad("target hosts not sorted and unique".into()));
     }
@@ -23,27 +27,46 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
     for (ti, target) in meta.targets.iter().enumerate() {
         let pairs = seg.pairs(ti);
         if pairs.is_empty() || pairs.windows(2).any(|w| w[0].from >= w[1].from) {
-            return Err(bad(format!("pairs of target {} empty or not sorted", target.host)));
+            return Err(bad(format!(
+                "pairs of target {} empty or not sorted",
+                target.host
+            )));
         }
         for p in pairs {
-            if p.record_start != expected_start || p.record_count == 0 || p.from as usize >= meta.from_hosts.len() {
-                return Err(bad(format!("pair of target {} does not continue the record runs", target.host)));
+            if p.record_start != expected_start
+                || p.record_count == 0
+                || p.from as usize >= meta.from_hosts.len()
+            {
+                return Err(bad(format!(
+                    "pair of target {} does not continue the record runs",
+                    target.host
+                )));
             }
             expected_start += u64::from(p.record_count);
         }
     }
     if expected_start != meta.record_count {
-        return Err(bad(format!("pairs cover {expected_start} records, meta says {}", meta.record_count)));
+        return Err(bad(format!(
+            "pairs cover {expected_start} records, meta says {}",
+            meta.record_count
+        )));
     }
     let mut next_first = 0u64;
     for (i, b) in meta.blocks.iter().enumerate() {
         if b.first_record != next_first {
-            return Err(StoreError::corrupt(seg.path(), b.offset, "block does not start where the previous ended"));
+            return Err(StoreError::corrupt(
+                seg.path(),
+                b.offset,
+                "block does not start where the previous ended",
+            ));
         }
         next_first += seg.block(i)?.len() as u64;
     }
     if next_first != meta.record_count {
-        return Err(bad(format!("blocks hold {next_first} records, meta says {}", meta.record_count)));
+        return Err(bad(format!(
+            "blocks hold {next_first} records, meta says {}",
+            meta.record_count
+        )));
     }
     // Walk records and pairs together.
     let mut records = seg.iter();
@@ -51,12 +74,23 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
     for ti in 0..meta.targets.len() {
         for p in seg.pairs(ti) {
             for _ in 0..p.record_count {
-                let r = records.next().ok_or_else(|| bad("fewer records than pairs say".into()))??;
+                let r = records
+                    .next()
+                    .ok_or_else(|| bad("fewer records than pairs say".into()))??;
                 if r.domain_to != seg.target_host(ti) || r.domain_from != seg.from_host(p.from) {
-                    return Err(bad(format!("record {} -> {} filed under the wrong pair", r.url_from, r.url_to)));
+                    return Err(bad(format!(
+                        "record {} -> {} filed under the wrong pair",
+                        r.url_from, r.url_to
+                    )));
                 }
-                if prev.as_ref().is_some_and(|q| segment_order(q, &r) != Ordering::Less) {
-                    return Err(bad(format!("record {} -> {} out of order", r.url_from, r.url_to)));
+                if prev
+                    .as_ref()
+                    .is_some_and(|q| segment_order(q, &r) != Ordering::Less)
+                {
+                    return Err(bad(format!(
+                        "record {} -> {} out of order",
+                        r.url_from, r.url_to
+                    )));
                 }
                 prev = Some(r);
             }

@@ -68,7 +68,9 @@ impl SegmentWriter {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out.write_all(bytes).map_err(StoreError::io(&self.path))?;
+        self.out
+            .write_all(bytes)
+            .map_err(StoreError::io(&self.path))?;
         self.crc.update(bytes);
         self.offset += bytes.len() as u64;
         Ok(())
@@ -80,19 +82,36 @@ impl SegmentWriter {
         if let Some(last) = last {
             if segment_order(last, &record) != Ordering::Less {
                 return Err(StoreError::Order {
-                    what: format!("{} -> {} after {} -> {}", record.url_from, record.url_to, last.url_from, last.url_to),
+                    what: format!(
+                        "{} -> {} after {} -> {}",
+                        record.url_from, record.url_to, last.url_from, last.url_to
+                    ),
                 });
             }
         }
         let index = self.meta.record_count;
-        let new_target = self.open.as_ref().is_none_or(|o| o.target_host != record.domain_to);
-        let new_pair = new_target || self.open.as_ref().is_some_and(|o| o.from != record.domain_from);
+        let new_target = self
+            .open
+            .as_ref()
+            .is_none_or(|o| o.target_host != record.domain_to);
+        let new_pair = new_target
+            || self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.from != record.domain_from);
         if new_pair {
             self.close_pair(index);
             if new_target {
-                self.meta.targets.push(TargetEntry { host: record.domain_to.clone(), pair_start: self.meta.pairs.len() as u32 });
+                self.meta.targets.push(TargetEntry {
+                    host: record.domain_to.clone(),
+                    pair_start: self.meta.pairs.len() as u32,
+                });
             }
-            self.open = Some(Open { target_host: record.domain_to.clone(), from: record.domain_from.clone(), record_start: index });
+            self.open = Some(Open {
+                target_host: record.domain_to.clone(),
+                from: record.domain_from.clone(),
+                record_start: index,
+            });
         }
         self.meta.record_count += 1;
         self.block.push(record);
@@ -104,7 +123,11 @@ impl SegmentWriter {
 
     fn close_pair(&mut self, end: u64) {
         if let Some(open) = self.open.take() {
-            self.meta.pairs.push(Pair { from: 0, record_start: open.record_start, record_count: (end - open.record_start) as u32 });
+            self.meta.pairs.push(Pair {
+                from: 0,
+                record_start: open.record_start,
+                record_count: (end - open.record_start) as u32,
+            });
             self.pair_from.push(open.from);
         }
     }
@@ -114,9 +137,14 @@ impl SegmentWriter {
             return Ok(());
         }
         let first_record = self.meta.record_count - self.block.len() as u64;
-        let raw = postcard::to_stdvec(&self.block).map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+        let raw = postcard::to_stdvec(&self.block)
+            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
         let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
-        self.meta.blocks.push(BlockRef { offset: self.offset, len: packed.len() as u32, first_record });
+        self.meta.blocks.push(BlockRef {
+            offset: self.offset,
+            len: packed.len() as u32,
+            first_record,
+        });
         self.write(&packed)?;
         self.last = self.block.pop();
         self.block.clear();
@@ -134,15 +162,21 @@ impl SegmentWriter {
             pair.from = hosts.binary_search(from).unwrap_or_default() as u32;
         }
         self.meta.from_hosts = hosts;
-        let raw = postcard::to_stdvec(&self.meta).map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+        let raw = postcard::to_stdvec(&self.meta)
+            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
         let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
         let meta_offset = self.offset;
         self.write(&packed)?;
         let crc = self.crc.clone().finalize();
         let foot = footer(meta_offset, packed.len() as u64, crc);
-        self.out.write_all(&foot).map_err(StoreError::io(&self.path))?;
+        self.out
+            .write_all(&foot)
+            .map_err(StoreError::io(&self.path))?;
         let bytes = self.offset + FOOTER_LEN as u64;
-        let file = self.out.into_inner().map_err(|e| StoreError::Io { path: self.path.clone(), source: e.into_error() })?;
+        let file = self.out.into_inner().map_err(|e| StoreError::Io {
+            path: self.path.clone(),
+            source: e.into_error(),
+        })?;
         file.sync_all().map_err(StoreError::io(&self.path))?;
         Ok((self.meta.record_count, bytes, crc))
     }
