@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use linkdex_model::{registrable_domain, Pattern, Record};
-use linkdex_store::{host_order_key, Snapshot, StoreError};
+use linkdex_store::{host_order_key, PairStats, Snapshot, StatsBuilder, StoreError};
 
 use crate::fields::{record_value, FieldValue, ResultField};
-use crate::metrics::{compute, Metrics};
+use crate::metrics::Metrics;
 use crate::request::{Request, StatusType};
 
 /// One qualifying referring host: its metrics per target slot (`None`: no link to that target).
@@ -102,38 +102,78 @@ fn exact_glob_host(glob: &str) -> Option<&str> {
     Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
 }
 
-/// The records feeding `pattern` (rules 1–5), grouped by referring host. A key stored in
-/// several segments is folded in segment order before any rule is applied.
+/// Where the records of one referring host towards one pattern are: its pairs.
+struct Runs {
+    /// (segment, target index in it, pair index in that target).
+    pairs: Vec<(usize, usize, usize)>,
+}
+
+/// Whether a pair's stored live aggregates answer this pattern and request exactly: the default
+/// record selection (live, no backlinks_filters) on a domain pattern, where every record of a
+/// matched target host matches rule 1.
+fn stats_answer(pattern: &Pattern, req: &Request) -> bool {
+    matches!(pattern, Pattern::Domain(_))
+        && req.status == StatusType::Live
+        && req.backlinks_filters.is_none()
+}
+
+/// The aggregates of the records feeding `pattern` (rules 1–5), by referring host. A host with
+/// one pair uses the pair's stored aggregates when they answer the request; otherwise its
+/// records are read, keys stored in several segments folded (oldest first), and the rules
+/// applied record by record.
 fn feeding(
     blocks: &mut Blocks,
     pattern: &Pattern,
     req: &Request,
-) -> Result<BTreeMap<String, Vec<Record>>, StoreError> {
+) -> Result<BTreeMap<String, PairStats>, StoreError> {
     let snap = blocks.snap;
-    let mut by_host: BTreeMap<String, (usize, Vec<Record>)> = BTreeMap::new();
+    let mut by_host: BTreeMap<&str, Runs> = BTreeMap::new();
     for seg in 0..snap.segments.len() {
+        let reader = &snap.segments[seg];
         for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
-            for pair in snap.segments[seg].pairs(t) {
-                let host = snap.segments[seg].from_host(pair.from);
-                let recs = blocks.records(seg, pair.record_start, pair.record_count)?;
-                let entry = by_host.entry(host.to_string()).or_insert((0, Vec::new()));
-                entry.0 += 1;
-                entry.1.extend(recs);
+            for (i, pair) in reader.pairs(t).iter().enumerate() {
+                let host = reader.from_host(pair.from);
+                by_host
+                    .entry(host)
+                    .or_insert(Runs { pairs: Vec::new() })
+                    .pairs
+                    .push((seg, t, i));
             }
         }
     }
     let own_domain = registrable_domain(pattern.host()).to_string();
+    let fast = stats_answer(pattern, req);
     let mut out = BTreeMap::new();
-    for (host, (runs, mut records)) in by_host {
-        if runs > 1 {
-            records = fold(records);
-        }
-        if req.exclude_internal_backlinks && registrable_domain(&host) == own_domain {
+    for (host, runs) in by_host {
+        if req.exclude_internal_backlinks && registrable_domain(host) == own_domain {
             continue;
         }
-        records.retain(|r| feeds(r, pattern, req));
-        if !records.is_empty() {
-            out.insert(host, records);
+        if let ([(seg, t, i)], true) = (runs.pairs.as_slice(), fast) {
+            let stats = &snap.segments[*seg].live_stats(*t)[*i];
+            if stats.records > 0 && (req.include_indirect_links || stats.indirect == 0) {
+                out.insert(host.to_string(), stats.clone());
+                continue;
+            }
+            if stats.records == 0 {
+                continue;
+            }
+        }
+        let mut records = Vec::new();
+        for &(seg, t, i) in &runs.pairs {
+            let pair = snap.segments[seg].pairs(t)[i];
+            records.extend(blocks.records(seg, pair.record_start, pair.record_count)?);
+        }
+        if runs.pairs.len() > 1 {
+            // Several segments or several target hosts: key order groups records by page.
+            records = fold(records);
+        }
+        let mut builder = StatsBuilder::default();
+        for r in records.iter().filter(|r| feeds(r, pattern, req)) {
+            builder.add(r);
+        }
+        let stats = builder.finish();
+        if stats.records > 0 {
+            out.insert(host.to_string(), stats);
         }
     }
     Ok(out)
@@ -197,9 +237,8 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         let metrics = per_target
             .iter()
             .map(|set| {
-                set.get(host).map(|records| {
-                    let refs: Vec<&Record> = records.iter().collect();
-                    compute(host, &refs, req.rank_scale, req.internal_list_limit)
+                set.get(host).map(|stats| {
+                    Metrics::from_stats(host, stats, req.rank_scale, req.internal_list_limit)
                 })
             })
             .collect();

@@ -1,8 +1,9 @@
 //! Per-target metrics of one referring host (contract §8) and the rank scale (§9).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use linkdex_model::{subnet, Record};
+use linkdex_model::subnet;
+use linkdex_store::{PageCounts, PairStats};
 
 use crate::fields::{FieldValue, TARGET_METRICS};
 use crate::request::RankScale;
@@ -15,14 +16,7 @@ pub fn scale(x: f64) -> u16 {
     (1000.0 + 100.0 * x.log10()).round().clamp(0.0, 1000.0) as u16
 }
 
-/// `unscale(r)`: a 0–1000 rank back to rank mass.
-pub fn unscale(r: u16) -> f64 {
-    if r == 0 {
-        0.0
-    } else {
-        10f64.powf((f64::from(r) - 1000.0) / 100.0)
-    }
-}
+pub use linkdex_store::unscale;
 
 /// A rank as the response reports it.
 pub fn reported_rank(r: u16, scale: RankScale) -> u16 {
@@ -58,111 +52,49 @@ pub struct Metrics {
     pub countries: Option<CountMap>,
 }
 
-/// Counts distinct `url_from` per key.
-#[derive(Default)]
-struct PageCounter<'a>(BTreeMap<&'a str, BTreeSet<&'a str>>);
-
-impl<'a> PageCounter<'a> {
-    fn add(&mut self, key: &'a str, page: &'a str) {
-        self.0.entry(key).or_default().insert(page);
-    }
-
-    fn finish(self, limit: usize) -> CountMap {
-        let mut v: CountMap = self
-            .0
-            .into_iter()
-            .map(|(k, pages)| (k.to_string(), pages.len() as u64))
-            .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v.truncate(limit);
-        v
-    }
+fn count_map(counts: &PageCounts, limit: usize) -> CountMap {
+    let mut v: CountMap = counts
+        .iter()
+        .map(|(k, n)| (k.clone(), u64::from(*n)))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(limit);
+    v
 }
 
-/// Computes the metrics of referring host `d` over the records feeding one target
-/// (`records` is not empty).
-pub fn compute(d: &str, records: &[&Record], scale: RankScale, list_limit: usize) -> Metrics {
-    let mut mass = 0.0f64;
-    let (mut backlinks, mut broken_backlinks, mut spam_sum) = (0u64, 0u64, 0u64);
-    let mut first_seen = i64::MAX;
-    let mut any_live = false;
-    let mut lost_date: Option<i64> = None;
-    let mut broken_pages = BTreeSet::new();
-    let mut pages = BTreeSet::new();
-    let mut dofollow_pages = BTreeSet::new();
-    let mut ips = BTreeSet::new();
-    let (mut tld, mut types, mut attrs, mut platforms, mut semantic, mut countries) = (
-        PageCounter::default(),
-        PageCounter::default(),
-        PageCounter::default(),
-        PageCounter::default(),
-        PageCounter::default(),
-        PageCounter::default(),
-    );
-    for r in records {
-        if r.dofollow && !r.is_broken {
-            mass += unscale(r.rank);
+impl Metrics {
+    /// The metrics of referring host `d` from the aggregates of the records feeding one target
+    /// (`stats.records > 0`).
+    pub fn from_stats(d: &str, stats: &PairStats, scale: RankScale, list_limit: usize) -> Metrics {
+        let count = u64::from(stats.records.max(1));
+        let subnets: BTreeSet<String> = stats.ips.iter().filter_map(|ip| subnet(ip)).collect();
+        Metrics {
+            target: d.to_string(),
+            rank: reported_rank(self::scale(stats.rank_mass), scale),
+            backlinks: stats.backlinks,
+            first_seen: stats.first_seen,
+            lost_date: if stats.any_live {
+                None
+            } else {
+                stats.lost_date
+            },
+            backlinks_spam_score: (2 * stats.spam_sum + count) / (2 * count),
+            broken_backlinks: stats.broken_backlinks,
+            broken_pages: u64::from(stats.broken_pages),
+            nofollow: !stats.any_dofollow,
+            referring_ips: stats.ips.len() as u64,
+            referring_subnets: subnets.len() as u64,
+            referring_pages: u64::from(stats.pages),
+            referring_pages_nofollow: u64::from(stats.pages_nofollow),
+            tld: count_map(&stats.tld, list_limit),
+            types: count_map(&stats.types, list_limit),
+            attributes: (!stats.attributes.is_empty())
+                .then(|| count_map(&stats.attributes, list_limit)),
+            platform_types: count_map(&stats.platform_types, list_limit),
+            semantic_locations: count_map(&stats.semantic_locations, list_limit),
+            countries: (!stats.countries.is_empty())
+                .then(|| count_map(&stats.countries, list_limit)),
         }
-        backlinks += r.links_count;
-        spam_sum += u64::from(r.backlink_spam_score);
-        first_seen = first_seen.min(r.first_seen);
-        if r.is_lost {
-            lost_date = lost_date.max(r.lost_date);
-        } else {
-            any_live = true;
-        }
-        if r.is_broken {
-            broken_backlinks += r.links_count;
-            broken_pages.insert(r.url_to.as_str());
-        }
-        let page = r.url_from.as_str();
-        pages.insert(page);
-        if r.dofollow {
-            dofollow_pages.insert(page);
-        }
-        if let Some(ip) = &r.domain_from_ip {
-            ips.insert(ip.as_str());
-        }
-        tld.add(&r.tld_from, page);
-        types.add(r.item_type.as_str(), page);
-        for a in &r.attributes {
-            attrs.add(a, page);
-        }
-        if r.domain_from_platform_type.is_empty() {
-            platforms.add("unknown", page);
-        }
-        for p in &r.domain_from_platform_type {
-            platforms.add(p, page);
-        }
-        semantic.add(r.semantic_location.as_deref().unwrap_or(""), page);
-        if let Some(c) = &r.domain_from_country {
-            countries.add(c, page);
-        }
-    }
-    let count = records.len() as u64;
-    let subnets: BTreeSet<String> = ips.iter().filter_map(|ip| subnet(ip)).collect();
-    let attributes = (!attrs.0.is_empty()).then(|| attrs.finish(list_limit));
-    let countries = (!countries.0.is_empty()).then(|| countries.finish(list_limit));
-    Metrics {
-        target: d.to_string(),
-        rank: reported_rank(self::scale(mass), scale),
-        backlinks,
-        first_seen,
-        lost_date: if any_live { None } else { lost_date },
-        backlinks_spam_score: (2 * spam_sum + count) / (2 * count),
-        broken_backlinks,
-        broken_pages: broken_pages.len() as u64,
-        nofollow: dofollow_pages.is_empty(),
-        referring_ips: ips.len() as u64,
-        referring_subnets: subnets.len() as u64,
-        referring_pages: pages.len() as u64,
-        referring_pages_nofollow: pages.difference(&dofollow_pages).count() as u64,
-        tld: tld.finish(list_limit),
-        types: types.finish(list_limit),
-        attributes,
-        platform_types: platforms.finish(list_limit),
-        semantic_locations: semantic.finish(list_limit),
-        countries,
     }
 }
 

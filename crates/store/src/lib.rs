@@ -6,6 +6,7 @@ mod error;
 mod index;
 mod manifest;
 mod segment;
+mod stats;
 
 pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
@@ -13,3 +14,4 @@ pub use manifest::{Manifest, SegmentEntry};
 pub use segment::{
     host_order_key, segment_order, verify_segment, Pair, SegmentMeta, SegmentReader, FORMAT_VERSION,
 };
+pub use stats::{unscale, PageCounts, PairStats, StatsBuilder};

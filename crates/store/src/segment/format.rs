@@ -49,13 +49,15 @@ pub struct Pair {
 ///
 /// Invariants (checked by `verify`): `targets` sorted by [`host_order_key`], pairs of a target
 /// sorted by `from`, record runs contiguous and in record order, `from_hosts` sorted and unique.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SegmentMeta {
     pub record_count: u64,
     pub blocks: Vec<BlockRef>,
     pub targets: Vec<TargetEntry>,
     pub from_hosts: Vec<String>,
     pub pairs: Vec<Pair>,
+    /// Per pair (same index): the aggregates of its live records, for the default request.
+    pub live_stats: Vec<crate::stats::PairStats>,
 }
 
 /// Sort key of target hosts: labels reversed (`blog.moz.com` → `com.moz.blog`), so a domain

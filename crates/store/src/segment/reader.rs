@@ -123,6 +123,17 @@ impl SegmentReader {
         &self.meta.pairs[start..end]
     }
 
+    /// The aggregates of the live records of the pairs of one target (parallel to [`Self::pairs`]).
+    pub fn live_stats(&self, target: usize) -> &[crate::stats::PairStats] {
+        let start = self.meta.targets[target].pair_start as usize;
+        let end = self
+            .meta
+            .targets
+            .get(target + 1)
+            .map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
+        &self.meta.live_stats[start..end]
+    }
+
     pub fn from_host(&self, id: u32) -> &str {
         &self.meta.from_hosts[id as usize]
     }

@@ -68,11 +68,15 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
             meta.record_count
         )));
     }
+    if meta.live_stats.len() != meta.pairs.len() {
+        return Err(bad("pair statistics missing".into()));
+    }
     // Walk records and pairs together.
     let mut records = seg.iter();
     let mut prev = None;
     for ti in 0..meta.targets.len() {
-        for p in seg.pairs(ti) {
+        for (p, stored) in seg.pairs(ti).iter().zip(seg.live_stats(ti)) {
+            let mut live = crate::stats::StatsBuilder::default();
             for _ in 0..p.record_count {
                 let r = records
                     .next()
@@ -92,7 +96,17 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
                         r.url_from, r.url_to
                     )));
                 }
+                if !r.is_lost {
+                    live.add(&r);
+                }
                 prev = Some(r);
+            }
+            if live.finish() != *stored {
+                return Err(bad(format!(
+                    "statistics of pair {} <- {} do not match its records",
+                    seg.target_host(ti),
+                    seg.from_host(p.from)
+                )));
             }
         }
     }

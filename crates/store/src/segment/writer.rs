@@ -33,6 +33,7 @@ struct Open {
     target_host: String,
     from: String,
     record_start: u64,
+    live: crate::stats::StatsBuilder,
 }
 
 pub struct SegmentWriter {
@@ -111,7 +112,13 @@ impl SegmentWriter {
                 target_host: record.domain_to.clone(),
                 from: record.domain_from.clone(),
                 record_start: index,
+                live: Default::default(),
             });
+        }
+        if !record.is_lost {
+            if let Some(open) = self.open.as_mut() {
+                open.live.add(&record);
+            }
         }
         self.meta.record_count += 1;
         self.block.push(record);
@@ -129,6 +136,7 @@ impl SegmentWriter {
                 record_count: (end - open.record_start) as u32,
             });
             self.pair_from.push(open.from);
+            self.meta.live_stats.push(open.live.finish());
         }
     }
 

@@ -1,0 +1,156 @@
+//! Aggregates of a set of records of one referring host towards one target: everything the
+//! per-target metrics of domain_intersection need (contract §8), in a form that segments store
+//! per (target host, referring host) pair for the default request, and that the query builds
+//! from records when a request needs a subset.
+
+use std::collections::BTreeMap;
+
+use linkdex_model::Record;
+use serde::{Deserialize, Serialize};
+
+/// `value → distinct url_from`, sorted by value.
+pub type PageCounts = Vec<(String, u32)>;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PairStats {
+    /// Records aggregated (0: the host does not feed the target).
+    pub records: u32,
+    /// Of them, `is_indirect_link` (lets a request without indirect links still use the stats
+    /// when this is 0).
+    pub indirect: u32,
+    pub backlinks: u64,
+    pub first_seen: i64,
+    pub any_live: bool,
+    /// Latest `lost_date` of the lost records.
+    pub lost_date: Option<i64>,
+    /// Σ unscale(rank) of dofollow, unbroken records (contract §9).
+    pub rank_mass: f64,
+    pub spam_sum: u64,
+    pub broken_backlinks: u64,
+    pub broken_pages: u32,
+    pub any_dofollow: bool,
+    pub pages: u32,
+    pub pages_nofollow: u32,
+    /// Distinct `domain_from_ip`, sorted.
+    pub ips: Vec<String>,
+    pub tld: PageCounts,
+    pub types: PageCounts,
+    pub attributes: PageCounts,
+    pub platform_types: PageCounts,
+    pub semantic_locations: PageCounts,
+    pub countries: PageCounts,
+}
+
+/// `unscale(r)`: a 0–1000 rank back to rank mass (contract §9).
+pub fn unscale(r: u16) -> f64 {
+    if r == 0 {
+        0.0
+    } else {
+        10f64.powf((f64::from(r) - 1000.0) / 100.0)
+    }
+}
+
+/// Builds [`PairStats`] from records given grouped by `url_from` (all records of a page
+/// consecutive), as segments and key order give them.
+#[derive(Default)]
+pub struct StatsBuilder {
+    stats: PairStats,
+    broken_pages: Vec<String>,
+    maps: [BTreeMap<String, u32>; 6],
+    page: Option<String>,
+    page_dofollow: bool,
+    page_keys: [Vec<String>; 6],
+}
+
+impl StatsBuilder {
+    pub fn add(&mut self, r: &Record) {
+        if self.page.as_deref() != Some(r.url_from.as_str()) {
+            self.close_page();
+            self.page = Some(r.url_from.clone());
+        }
+        let s = &mut self.stats;
+        if s.records == 0 {
+            s.first_seen = r.first_seen;
+        }
+        s.records += 1;
+        s.indirect += u32::from(r.is_indirect_link);
+        s.backlinks += r.links_count;
+        s.first_seen = s.first_seen.min(r.first_seen);
+        if r.is_lost {
+            s.lost_date = s.lost_date.max(r.lost_date);
+        } else {
+            s.any_live = true;
+        }
+        if r.dofollow && !r.is_broken {
+            s.rank_mass += unscale(r.rank);
+        }
+        s.spam_sum += u64::from(r.backlink_spam_score);
+        if r.is_broken {
+            s.broken_backlinks += r.links_count;
+            if !self.broken_pages.contains(&r.url_to) {
+                self.broken_pages.push(r.url_to.clone());
+            }
+        }
+        s.any_dofollow |= r.dofollow;
+        self.page_dofollow |= r.dofollow;
+        if let Some(ip) = &r.domain_from_ip {
+            if !s.ips.contains(ip) {
+                s.ips.push(ip.clone());
+            }
+        }
+        let keys = &mut self.page_keys;
+        push_unique(&mut keys[0], &r.tld_from);
+        push_unique(&mut keys[1], r.item_type.as_str());
+        for a in &r.attributes {
+            push_unique(&mut keys[2], a);
+        }
+        if r.domain_from_platform_type.is_empty() {
+            push_unique(&mut keys[3], "unknown");
+        }
+        for p in &r.domain_from_platform_type {
+            push_unique(&mut keys[3], p);
+        }
+        push_unique(&mut keys[4], r.semantic_location.as_deref().unwrap_or(""));
+        if let Some(c) = &r.domain_from_country {
+            push_unique(&mut keys[5], c);
+        }
+    }
+
+    fn close_page(&mut self) {
+        if self.page.take().is_none() {
+            return;
+        }
+        self.stats.pages += 1;
+        self.stats.pages_nofollow += u32::from(!self.page_dofollow);
+        self.page_dofollow = false;
+        for (map, keys) in self.maps.iter_mut().zip(self.page_keys.iter_mut()) {
+            for k in keys.drain(..) {
+                *map.entry(k).or_default() += 1;
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> PairStats {
+        self.close_page();
+        let mut s = self.stats;
+        s.broken_pages = self.broken_pages.len() as u32;
+        s.ips.sort();
+        let [tld, types, attributes, platform_types, semantic_locations, countries] =
+            self.maps.map(|m| m.into_iter().collect());
+        PairStats {
+            tld,
+            types,
+            attributes,
+            platform_types,
+            semantic_locations,
+            countries,
+            ..s
+        }
+    }
+}
+
+fn push_unique(keys: &mut Vec<String>, k: &str) {
+    if !keys.iter().any(|x| x == k) {
+        keys.push(k.to_string());
+    }
+}
