@@ -1,6 +1,7 @@
 //! The executor over an index snapshot: which records feed each target (§4), which referring
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -9,17 +10,25 @@ use linkdex_model::{registrable_domain, Pattern, Record};
 use linkdex_store::{host_order_key, PairStats, Snapshot, StatsBuilder, StoreError};
 
 use crate::fields::{record_value, FieldValue, ResultField};
-use crate::metrics::Metrics;
+use crate::metrics::{reported_rank, scale, stats_value, Metrics};
 use crate::request::{Request, StatusType};
 
-/// One qualifying referring host: its metrics per target slot (`None`: no link to that target).
+/// One qualifying referring host while the answer is sorted: its aggregates per target slot
+/// (`None`: no link to that target) and its reported rank per slot.
+struct Candidate<'a> {
+    host: &'a str,
+    intersections: usize,
+    stats: Vec<Option<&'a PairStats>>,
+    ranks: Vec<u16>,
+}
+
+/// One returned referring host with its full metrics per target slot.
 pub struct Row {
-    pub host: String,
     pub intersections: usize,
     pub metrics: Vec<Option<Metrics>>,
 }
 
-/// The whole answer before rendering.
+/// The whole answer before rendering: the page of rows and the total.
 pub struct Answer {
     pub total_count: u64,
     pub rows: Vec<Row>,
@@ -102,11 +111,9 @@ fn exact_glob_host(glob: &str) -> Option<&str> {
     Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
 }
 
-/// Where the records of one referring host towards one pattern are: its pairs.
-struct Runs {
-    /// (segment, target index in it, pair index in that target).
-    pairs: Vec<(usize, usize, usize)>,
-}
+/// Where the records of one referring host towards one pattern are: its pairs, as
+/// (segment, target index in it, pair index in that target).
+type Runs = Vec<(usize, usize, usize)>;
 
 /// Whether a pair's stored live aggregates answer this pattern and request exactly: the default
 /// record selection (live, no backlinks_filters) on a domain pattern, where every record of a
@@ -121,23 +128,19 @@ fn stats_answer(pattern: &Pattern, req: &Request) -> bool {
 /// one pair uses the pair's stored aggregates when they answer the request; otherwise its
 /// records are read, keys stored in several segments folded (oldest first), and the rules
 /// applied record by record.
-fn feeding(
-    blocks: &mut Blocks,
+fn feeding<'s>(
+    blocks: &mut Blocks<'s>,
     pattern: &Pattern,
     req: &Request,
-) -> Result<BTreeMap<String, PairStats>, StoreError> {
+) -> Result<BTreeMap<&'s str, Cow<'s, PairStats>>, StoreError> {
     let snap = blocks.snap;
-    let mut by_host: BTreeMap<&str, Runs> = BTreeMap::new();
+    let mut by_host: BTreeMap<&'s str, Runs> = BTreeMap::new();
     for seg in 0..snap.segments.len() {
         let reader = &snap.segments[seg];
         for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
             for (i, pair) in reader.pairs(t).iter().enumerate() {
                 let host = reader.from_host(pair.from);
-                by_host
-                    .entry(host)
-                    .or_insert(Runs { pairs: Vec::new() })
-                    .pairs
-                    .push((seg, t, i));
+                by_host.entry(host).or_default().push((seg, t, i));
             }
         }
     }
@@ -148,10 +151,10 @@ fn feeding(
         if req.exclude_internal_backlinks && registrable_domain(host) == own_domain {
             continue;
         }
-        if let ([(seg, t, i)], true) = (runs.pairs.as_slice(), fast) {
+        if let ([(seg, t, i)], true) = (runs.as_slice(), fast) {
             let stats = &snap.segments[*seg].live_stats(*t)[*i];
             if stats.records > 0 && (req.include_indirect_links || stats.indirect == 0) {
-                out.insert(host.to_string(), stats.clone());
+                out.insert(host, Cow::Borrowed(stats));
                 continue;
             }
             if stats.records == 0 {
@@ -159,11 +162,11 @@ fn feeding(
             }
         }
         let mut records = Vec::new();
-        for &(seg, t, i) in &runs.pairs {
+        for &(seg, t, i) in &runs {
             let pair = snap.segments[seg].pairs(t)[i];
             records.extend(blocks.records(seg, pair.record_start, pair.record_count)?);
         }
-        if runs.pairs.len() > 1 {
+        if runs.len() > 1 {
             // Several segments or several target hosts: key order groups records by page.
             records = fold(records);
         }
@@ -173,7 +176,7 @@ fn feeding(
         }
         let stats = builder.finish();
         if stats.records > 0 {
-            out.insert(host.to_string(), stats);
+            out.insert(host, Cow::Owned(stats));
         }
     }
     Ok(out)
@@ -218,65 +221,81 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     for t in &req.targets {
         per_target.push(feeding(&mut blocks, &t.pattern, req)?);
     }
-    let mut excluded: BTreeSet<String> = BTreeSet::new();
+    let mut excluded: BTreeSet<&str> = BTreeSet::new();
     for p in &req.exclude_targets {
         excluded.extend(feeding(&mut blocks, p, req)?.into_keys());
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for set in &per_target {
         for host in set.keys() {
-            *counts.entry(host.as_str()).or_default() += 1;
+            *counts.entry(host).or_default() += 1;
         }
     }
     let threshold = req.threshold();
-    let mut rows: Vec<Row> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for (host, n) in counts {
         if n < threshold || excluded.contains(host) {
             continue;
         }
-        let metrics = per_target
+        let stats: Vec<Option<&PairStats>> = per_target
             .iter()
-            .map(|set| {
-                set.get(host).map(|stats| {
-                    Metrics::from_stats(host, stats, req.rank_scale, req.internal_list_limit)
-                })
-            })
+            .map(|set| set.get(host).map(|s| s.as_ref()))
             .collect();
-        let row = Row {
-            host: host.to_string(),
+        let ranks = stats
+            .iter()
+            .map(|s| s.map_or(0, |s| reported_rank(scale(s.rank_mass), req.rank_scale)))
+            .collect();
+        let c = Candidate {
+            host,
             intersections: n,
-            metrics,
+            stats,
+            ranks,
         };
         if req
             .filters
             .as_ref()
-            .is_none_or(|f| f.eval(&|field| row.value(field)))
+            .is_none_or(|f| f.eval(&|field| c.value(field)))
         {
-            rows.push(row);
+            candidates.push(c);
         }
     }
     let rules = req.sort_rules();
-    rows.sort_by(|a, b| compare(a, b, &rules));
-    let total_count = rows.len() as u64;
-    let start = (req.offset.min(total_count)) as usize;
-    let end = (req.offset.saturating_add(req.limit)).min(total_count) as usize;
-    let rows = rows.drain(start..end).collect();
+    candidates.sort_by(|a, b| compare(a, b, &rules));
+    let total_count = candidates.len() as u64;
+    let start = req.offset.min(total_count) as usize;
+    let end = req.offset.saturating_add(req.limit).min(total_count) as usize;
+    let rows = candidates[start..end]
+        .iter()
+        .map(|c| Row {
+            intersections: c.intersections,
+            metrics: c
+                .stats
+                .iter()
+                .map(|s| {
+                    s.map(|s| {
+                        Metrics::from_stats(c.host, s, req.rank_scale, req.internal_list_limit)
+                    })
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Answer { total_count, rows })
 }
 
-impl Row {
-    pub fn value(&self, field: ResultField) -> FieldValue<'_> {
+impl Candidate<'_> {
+    fn value(&self, field: ResultField) -> FieldValue<'_> {
         match field {
             ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
-            ResultField::Metric { slot, metric } => self.metrics[slot]
-                .as_ref()
-                .map_or(FieldValue::Null, |m| m.value(metric)),
+            ResultField::Metric { slot, metric } => self.stats[slot]
+                .map_or(FieldValue::Null, |s| {
+                    stats_value(self.host, s, self.ranks[slot], metric)
+                }),
         }
     }
 }
 
 /// Order by the rules (nulls and missing targets last in both directions), then host bytes.
-fn compare(a: &Row, b: &Row, rules: &[(ResultField, bool)]) -> Ordering {
+fn compare(a: &Candidate, b: &Candidate, rules: &[(ResultField, bool)]) -> Ordering {
     for &(field, desc) in rules {
         let ord = match (a.value(field), b.value(field)) {
             (FieldValue::Null, FieldValue::Null) => Ordering::Equal,

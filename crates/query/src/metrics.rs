@@ -98,29 +98,44 @@ impl Metrics {
     }
 }
 
-impl Metrics {
-    /// The value of `TARGET_METRICS[metric]`, for filters and sorting.
-    pub fn value(&self, metric: usize) -> FieldValue<'_> {
-        use FieldValue::*;
-        let num = |n: u64| Num(n as f64);
-        match TARGET_METRICS[metric].0 {
-            "target" => Str(&self.target),
-            "rank" => Num(f64::from(self.rank)),
-            "backlinks" => num(self.backlinks),
-            "first_seen" => Time(self.first_seen),
-            "lost_date" => self.lost_date.map_or(Null, Time),
-            "backlinks_spam_score" => num(self.backlinks_spam_score),
-            "broken_backlinks" => num(self.broken_backlinks),
-            "broken_pages" => num(self.broken_pages),
-            "referring_domains" | "referring_main_domains" => num(1),
-            "referring_domains_nofollow" | "referring_main_domains_nofollow" => {
-                num(u64::from(self.nofollow))
-            }
-            "referring_ips" => num(self.referring_ips),
-            "referring_subnets" => num(self.referring_subnets),
-            "referring_pages" => num(self.referring_pages),
-            "referring_pages_nofollow" => num(self.referring_pages_nofollow),
+/// The value of `TARGET_METRICS[metric]` of referring host `host` for one target, for filters
+/// and sorting, straight from the aggregates (`rank` already on the reported scale).
+pub fn stats_value<'a>(
+    host: &'a str,
+    s: &'a PairStats,
+    rank: u16,
+    metric: usize,
+) -> FieldValue<'a> {
+    use FieldValue::*;
+    let num = |n: u64| Num(n as f64);
+    match TARGET_METRICS[metric].0 {
+        "target" => Str(host),
+        "rank" => Num(f64::from(rank)),
+        "backlinks" => num(s.backlinks),
+        "first_seen" => Time(s.first_seen),
+        "lost_date" => match (s.any_live, s.lost_date) {
+            (false, Some(t)) => Time(t),
             _ => Null,
+        },
+        "backlinks_spam_score" => {
+            let count = u64::from(s.records.max(1));
+            num((2 * s.spam_sum + count) / (2 * count))
         }
+        "broken_backlinks" => num(s.broken_backlinks),
+        "broken_pages" => num(u64::from(s.broken_pages)),
+        "referring_domains" | "referring_main_domains" => num(1),
+        "referring_domains_nofollow" | "referring_main_domains_nofollow" => {
+            num(u64::from(!s.any_dofollow))
+        }
+        "referring_ips" => num(s.ips.len() as u64),
+        "referring_subnets" => num(s
+            .ips
+            .iter()
+            .filter_map(|ip| subnet(ip))
+            .collect::<BTreeSet<_>>()
+            .len() as u64),
+        "referring_pages" => num(u64::from(s.pages)),
+        "referring_pages_nofollow" => num(u64::from(s.pages_nofollow)),
+        _ => Null,
     }
 }
