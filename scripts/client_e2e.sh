@@ -5,8 +5,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-cargo build --release -p linkdex
-bin="$root/target/release/linkdex"
+# The debug build that the test run already made: no second (release) build of every crate in CI.
+cargo build -p linkdex
+bin="$root/target/debug/linkdex"
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
