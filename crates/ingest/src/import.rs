@@ -110,6 +110,7 @@ pub fn import(
         }
     }
     writer.write_segment(chunk)?;
+    writer.merge_pending()?;
     if report.accepted > 0 {
         report.generation = writer.commit()?;
         if writer.manifest().segments.len() > opts.merge_above {

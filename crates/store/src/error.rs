@@ -22,6 +22,12 @@ pub enum StoreError {
     },
     #[error("records must be pushed in key order: {what}")]
     Order { what: String },
+    #[error("rewriting the record {url_from} -> {url_to}: {reason}")]
+    Rewrite {
+        url_from: String,
+        url_to: String,
+        reason: String,
+    },
 }
 
 impl StoreError {

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
+use crate::merge::MergeIter;
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
 use crate::segment::{
-    host_order_key, same_target_order, segment_order, verify_segment, SegmentReader, SegmentWriter,
+    host_order_key, same_target_order, verify_segment, SegmentReader, SegmentWriter,
 };
 
 /// An index directory.
@@ -182,11 +183,15 @@ impl IndexWriter {
         self.manifest.next_segment += 1;
         let path = self.dir.join(segment_file_name(id));
         let tmp = path.with_extension("ldx.tmp");
-        let mut w = SegmentWriter::create(&tmp)?;
-        for r in records {
-            w.push(r?)?;
-        }
-        let (records, bytes, crc32) = w.finish()?;
+        let written = SegmentWriter::create(&tmp).and_then(|mut w| {
+            for r in records {
+                w.push(r?)?;
+            }
+            w.finish()
+        });
+        let (records, bytes, crc32) = written.inspect_err(|_| {
+            let _ = fs::remove_file(&tmp);
+        })?;
         fs::rename(&tmp, &path).map_err(StoreError::io(&path))?;
         self.pending.push(SegmentEntry {
             id,
@@ -215,17 +220,81 @@ impl IndexWriter {
         }
     }
 
+    /// Merges the pending (uncommitted) segments into one, so that one import adds one
+    /// segment however many chunks it wrote.
+    pub fn merge_pending(&mut self) -> Result<()> {
+        if self.pending.len() <= 1 {
+            return Ok(());
+        }
+        let old: Vec<SegmentEntry> = std::mem::take(&mut self.pending);
+        let readers: Vec<SegmentReader> = old
+            .iter()
+            .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
+            .collect::<Result<_>>()?;
+        let result = self.write_sorted(MergeIter::new(&readers));
+        for s in &old {
+            let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
+        }
+        result
+    }
+
     /// Merges every committed segment into one, folding keys stored in several, and commits.
     pub fn merge_all(&mut self) -> Result<u64> {
         if self.manifest.segments.len() <= 1 {
             return Ok(self.manifest.generation);
         }
-        let old = self.manifest.segments.clone();
-        let readers: Vec<SegmentReader> = old
+        self.replace_all(&mut |_| Ok(()))
+    }
+
+    /// Calls `f` on every committed record in segment order, keys stored in several segments
+    /// folded oldest first (the records a query sees). Reads the writer's own commit, so no other
+    /// writer can change the records between this and a following [`IndexWriter::rewrite_all`].
+    pub fn scan_all(&self, mut f: impl FnMut(&Record) -> Result<()>) -> Result<u64> {
+        let readers = self.open_committed()?;
+        let mut count = 0;
+        for r in MergeIter::new(&readers) {
+            f(&r?)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Streams every committed record (folded as in [`IndexWriter::scan_all`]) through `f` into
+    /// one new segment and commits it as the only segment: one manifest swap, like a merge, so a
+    /// rewrite that fails or is killed leaves the previous commit. `f` may change any field but
+    /// the key and the hosts (the segment order); a record moved out of order fails the rewrite
+    /// with [`StoreError::Order`]. An error from `f` fails it with [`StoreError::Rewrite`].
+    pub fn rewrite_all(
+        &mut self,
+        mut f: impl FnMut(&mut Record) -> std::result::Result<(), String>,
+    ) -> Result<u64> {
+        self.replace_all(&mut |r| {
+            f(r).map_err(|reason| StoreError::Rewrite {
+                url_from: r.url_from.clone(),
+                url_to: r.url_to.clone(),
+                reason,
+            })
+        })
+    }
+
+    fn open_committed(&self) -> Result<Vec<SegmentReader>> {
+        self.manifest
+            .segments
             .iter()
             .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
-            .collect::<Result<_>>()?;
-        let merged = MergeIter::new(&readers);
+            .collect()
+    }
+
+    /// Writes the merged records, each passed through `f`, as one segment that replaces every
+    /// committed one in a single commit; then deletes the old files.
+    fn replace_all(&mut self, f: &mut dyn FnMut(&mut Record) -> Result<()>) -> Result<u64> {
+        let old = self.manifest.segments.clone();
+        let readers = self.open_committed()?;
+        let merged = MergeIter::new(&readers).map(|r| {
+            let mut r = r?;
+            f(&mut r)?;
+            Ok(r)
+        });
         let id = self.manifest.next_segment;
         self.write_sorted(merged)?;
         let entry = self
@@ -240,6 +309,7 @@ impl IndexWriter {
         next.segments = if empty { Vec::new() } else { vec![entry] };
         next.store(&self.dir)?;
         self.manifest = next;
+        drop(readers);
         for s in old {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }
@@ -253,66 +323,5 @@ impl IndexWriter {
 impl Drop for IndexWriter {
     fn drop(&mut self) {
         self.rollback();
-    }
-}
-
-/// K-way merge of segments in segment order; a key in several segments is folded oldest first.
-struct MergeIter<'a> {
-    heads: Vec<Option<Record>>,
-    iters: Vec<crate::segment::SegmentIter<'a>>,
-    failed: bool,
-}
-
-impl<'a> MergeIter<'a> {
-    fn new(readers: &'a [SegmentReader]) -> Self {
-        let iters: Vec<_> = readers.iter().map(SegmentReader::iter).collect();
-        MergeIter {
-            heads: vec![None; iters.len()],
-            iters,
-            failed: false,
-        }
-    }
-
-    fn fill(&mut self) -> Result<()> {
-        for (head, it) in self.heads.iter_mut().zip(self.iters.iter_mut()) {
-            if head.is_none() {
-                *head = it.next().transpose()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Iterator for MergeIter<'_> {
-    type Item = Result<Record>;
-
-    fn next(&mut self) -> Option<Result<Record>> {
-        if self.failed {
-            return None;
-        }
-        if let Err(e) = self.fill() {
-            self.failed = true;
-            return Some(Err(e));
-        }
-        let min = self
-            .heads
-            .iter()
-            .flatten()
-            .min_by(|a, b| segment_order(a, b))?
-            .clone();
-        let mut out: Option<Record> = None;
-        for head in self.heads.iter_mut() {
-            if head
-                .as_ref()
-                .is_some_and(|h| segment_order(h, &min) == Ordering::Equal)
-            {
-                let r = head.take()?;
-                out = Some(match out {
-                    None => r,
-                    Some(stored) => Record::merge(&stored, &r),
-                });
-            }
-        }
-        out.map(Ok)
     }
 }

@@ -5,6 +5,7 @@
 mod error;
 mod index;
 mod manifest;
+mod merge;
 mod segment;
 mod stats;
 

@@ -175,8 +175,8 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
             writer.write_segment(chunk)?;
+            writer.merge_pending()?;
             writer.commit()?;
-            writer.merge_all()?;
             println!(
                 "built an index of {} records in {}",
                 args.records,
