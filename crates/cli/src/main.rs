@@ -30,6 +30,8 @@ struct Cli {
 enum Command {
     /// Import backlink records from JSONL files (.jsonl, .jsonl.gz, .jsonl.zst, or - for stdin).
     Import(commands::import::Args),
+    /// Ingest web archives (WARC, WAT; .gz or plain; - for stdin): links, lost, broken, indirect.
+    Ingest(commands::ingest::Args),
     /// Run a domain_intersection request (the API's JSON body) and print the API's answer.
     Query(commands::query::Args),
     /// Check every file of the index: checksums, order, and every invariant.
@@ -45,12 +47,15 @@ enum Command {
     /// Manage the users of `serve` (salted argon2 hashes in <data>/users).
     #[command(subcommand)]
     User(commands::serve::UserCommand),
+    /// Time a fixed query mix over the index in-process (per-class p50/p99, bytes/record, peak RSS).
+    Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Import(args) => commands::import::run(&cli.data, args),
+        Command::Ingest(args) => commands::ingest::run(&cli.data, args),
         Command::Query(args) => commands::query::run(&cli.data, args),
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
@@ -58,6 +63,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::serve(&cli.data, args),
         Command::Demo(args) => commands::serve::demo(args),
         Command::User(cmd) => commands::serve::user(&cli.data, cmd),
+        Command::Bench(args) => commands::bench::run(&cli.data, args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
+pub mod bench;
 pub mod gen;
 pub mod import;
+pub mod ingest;
 pub mod query;
 pub mod serve;
 

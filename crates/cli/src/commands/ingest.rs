@@ -1,0 +1,103 @@
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use linkdex_ingest::{ingest, Event, IngestOptions};
+use linkdex_store::Index;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// WARC or WAT files (plain or .gz, in any order: captures are applied in WARC-Date
+    /// order), or - for stdin.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Exit 0 even when some records of the archives were corrupt or truncated.
+    #[arg(long)]
+    tolerate_errors: bool,
+    /// Date of captures with neither a valid WARC-Date nor HTTP Date
+    /// ("yyyy-mm-dd hh:mm:ss +00:00"). Default: the file's modification time, or now for stdin.
+    #[arg(long)]
+    seen_at: Option<String>,
+    /// Seconds between progress lines on stderr (0: none).
+    #[arg(long, default_value_t = 2)]
+    progress_every: u64,
+}
+
+pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let index = Index::open(data)?;
+    let now = match &args.seen_at {
+        Some(t) => Some(
+            linkdex_model::parse_time(t)
+                .ok_or_else(|| anyhow::anyhow!("--seen-at: not a time: {t}"))?,
+        ),
+        None => None,
+    };
+    let opts = IngestOptions {
+        now,
+        ..IngestOptions::default()
+    };
+    let every = Duration::from_secs(args.progress_every);
+    let mut last = Instant::now();
+    let mut on = |e: Event<'_>| match e {
+        Event::Read {
+            file,
+            captures,
+            elapsed,
+        } if every > Duration::ZERO && last.elapsed() >= every => {
+            last = Instant::now();
+            eprintln!(
+                "{file}: {captures} captures, {:.0} pages/s",
+                captures as f64 / elapsed.as_secs_f64().max(1e-9)
+            );
+        }
+        Event::Read { .. } => {}
+        Event::Error(err) => eprintln!("{err}"),
+        Event::FileDone(f) => eprintln!(
+            "{}: read {} captures, {} records, {} errors",
+            f.file, f.captures, f.records, f.errors
+        ),
+        Event::Applying { captures } => {
+            eprintln!("applying {captures} captures in date order to the stored state")
+        }
+    };
+    let report = ingest(&index, &args.files, &opts, &mut on)?;
+    for f in &report.files {
+        println!(
+            "{}: {} captures, {} records, {} errors, {:.1}s ({:.0} pages/s)",
+            f.file,
+            f.captures,
+            f.records,
+            f.errors,
+            f.seconds,
+            f.captures as f64 / f.seconds.max(1e-9)
+        );
+    }
+    if report.error_count > report.errors.len() as u64 {
+        eprintln!(
+            "... and {} more errors",
+            report.error_count - report.errors.len() as u64
+        );
+    }
+    println!(
+        "total: {} files, {} captures, {} records, {} errors, {:.1}s ({:.0} pages/s); \
+         {} stored records read back; {} records written ({} lost, {} broken, {} indirect), \
+         generation {}",
+        report.files.len(),
+        report.captures,
+        report.records,
+        report.error_count,
+        report.seconds,
+        report.captures as f64 / report.seconds.max(1e-9),
+        report.stored_read,
+        report.written,
+        report.lost,
+        report.broken,
+        report.indirect,
+        report.generation
+    );
+    Ok(if report.error_count > 0 && !args.tolerate_errors {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
