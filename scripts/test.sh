@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 cargo build --workspace --all-targets
 cargo test --workspace
 scripts/client_e2e.sh
+scripts/browser_test.sh

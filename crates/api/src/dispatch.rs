@@ -1,11 +1,12 @@
 //! Running a request's tasks: the first on the blocking pool under the deadline, every further
-//! one answered 40000 (contract §1).
+//! one answered 40000 (contract §1). The same for every task endpoint; an [`Endpoint`] names
+//! the function and the backend method that runs it.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use linkdex_query::{ApiError, ErrorCode};
-use serde_json::Value;
+use linkdex_query::{ApiError, Backend, ErrorCode};
+use serde_json::{Map, Value};
 
 use crate::app::App;
 use crate::envelope::{echo_data, task_id, TaskReport};
@@ -13,15 +14,32 @@ use crate::limits::Permit;
 use crate::log;
 use crate::transport::Task;
 
-pub(crate) const DOMAIN_INTERSECTION_PATH: &[&str] =
-    &["v3", "backlinks", "domain_intersection", "live"];
+/// A live task endpoint: its `function` (in `data`), its `path`, and the backend method.
+pub(crate) struct Endpoint {
+    pub function: &'static str,
+    pub path: &'static [&'static str],
+    pub run: fn(&dyn Backend, &Map<String, Value>) -> Result<Value, ApiError>,
+}
+
+pub(crate) const DOMAIN_INTERSECTION: Endpoint = Endpoint {
+    function: "domain_intersection",
+    path: &["v3", "backlinks", "domain_intersection", "live"],
+    run: |b, t| b.domain_intersection(t),
+};
+
+pub(crate) const BULK_RANKS: Endpoint = Endpoint {
+    function: "bulk_ranks",
+    path: &["v3", "backlinks", "bulk_ranks", "live"],
+    run: |b, t| b.bulk_ranks(t),
+};
 
 /// A failure that is a bug or an I/O fault rather than the caller's doing: the whole request
 /// is answered 50000 and the details are already logged.
 pub(crate) struct Internal;
 
-pub(crate) async fn domain_intersection(
+pub(crate) async fn run_tasks(
     app: &App,
+    endpoint: &'static Endpoint,
     tasks: Vec<Task>,
     permit: Permit,
 ) -> Result<Vec<TaskReport>, Internal> {
@@ -30,13 +48,21 @@ pub(crate) async fn domain_intersection(
         return Ok(Vec::new());
     };
     let started = Instant::now();
-    let data = echo_data("backlinks", "domain_intersection", &first);
-    let outcome = run_blocking(app, first, permit).await?;
-    Ok(reports(outcome, data, started, tasks, &app.pricing))
+    let data = echo_data("backlinks", endpoint.function, &first);
+    let outcome = run_blocking(app, endpoint, first, permit).await?;
+    Ok(reports(
+        endpoint,
+        outcome,
+        data,
+        started,
+        tasks,
+        &app.pricing,
+    ))
 }
 
 /// The task reports of a request: the first task's outcome, and 40000 for every further task.
 pub(crate) fn reports(
+    endpoint: &Endpoint,
     outcome: Result<Value, ApiError>,
     data: serde_json::Map<String, Value>,
     started: Instant,
@@ -57,7 +83,7 @@ pub(crate) fn reports(
         outcome,
         time: started.elapsed(),
         cost,
-        path: DOMAIN_INTERSECTION_PATH,
+        path: endpoint.path,
         data,
     }];
     reports.extend(extra.map(|extra| TaskReport {
@@ -65,8 +91,8 @@ pub(crate) fn reports(
         outcome: Err(ApiError::new(ErrorCode::OneTaskAtATime)),
         time: std::time::Duration::ZERO,
         cost: 0.0,
-        path: DOMAIN_INTERSECTION_PATH,
-        data: echo_data("backlinks", "domain_intersection", &extra),
+        path: endpoint.path,
+        data: echo_data("backlinks", endpoint.function, &extra),
     }));
     reports
 }
@@ -93,9 +119,10 @@ pub fn answer_body(
             started.elapsed(),
         );
     };
-    let data = echo_data("backlinks", "domain_intersection", &first);
-    let outcome = backend.domain_intersection(&first);
-    let reports = reports(outcome, data, started, tasks, pricing);
+    let endpoint = &DOMAIN_INTERSECTION;
+    let data = echo_data("backlinks", endpoint.function, &first);
+    let outcome = (endpoint.run)(backend, &first);
+    let reports = reports(endpoint, outcome, data, started, tasks, pricing);
     crate::envelope::tasks_envelope(&reports, started.elapsed())
 }
 
@@ -104,22 +131,23 @@ pub fn answer_body(
 /// cannot be interrupted), so a client cannot pile up abandoned queries.
 async fn run_blocking(
     app: &App,
+    endpoint: &'static Endpoint,
     task: Task,
     permit: Permit,
 ) -> Result<Result<Value, ApiError>, Internal> {
     let backend = Arc::clone(&app.backend);
     let handle = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        backend.domain_intersection(&task)
+        (endpoint.run)(backend.as_ref(), &task)
     });
     match tokio::time::timeout(app.limits.deadline, handle).await {
         Err(_) => Ok(Err(ApiError::new(ErrorCode::Timeout))),
         Ok(Err(join)) => {
-            log::internal_error("domain_intersection query", &join.to_string());
+            log::internal_error(&format!("{} query", endpoint.function), &join.to_string());
             Err(Internal)
         }
         Ok(Ok(Err(e))) if e.code == ErrorCode::Internal => {
-            log::internal_error("domain_intersection query", &e.message);
+            log::internal_error(&format!("{} query", endpoint.function), &e.message);
             Err(Internal)
         }
         Ok(Ok(outcome)) => Ok(outcome),

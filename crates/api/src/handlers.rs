@@ -23,6 +23,24 @@ pub(crate) async fn domain_intersection(
     Extension(login): Extension<Login>,
     req: Request,
 ) -> Reply {
+    live_task(&app, &login, req, &dispatch::DOMAIN_INTERSECTION).await
+}
+
+pub(crate) async fn bulk_ranks(
+    State(app): State<Arc<App>>,
+    Extension(login): Extension<Login>,
+    req: Request,
+) -> Reply {
+    live_task(&app, &login, req, &dispatch::BULK_RANKS).await
+}
+
+/// Admission, body, tasks, dispatch and envelope of a live task endpoint.
+async fn live_task(
+    app: &App,
+    login: &Login,
+    req: Request,
+    endpoint: &'static dispatch::Endpoint,
+) -> Reply {
     let started = Instant::now();
     let max = app.limits.max_body_bytes;
     let body = read_body(req.into_body(), max).await;
@@ -34,7 +52,7 @@ pub(crate) async fn domain_intersection(
         Ok(t) => t,
         Err(e) => return Reply::error(&e, started.elapsed()),
     };
-    match dispatch::domain_intersection(&app, tasks, permit).await {
+    match dispatch::run_tasks(app, endpoint, tasks, permit).await {
         Ok(reports) => Reply::tasks(&reports, started.elapsed()),
         Err(dispatch::Internal) => Reply::internal(),
     }

@@ -1,6 +1,7 @@
 //! The HTTP API of linkdex: `POST /v3/backlinks/domain_intersection/live` and
 //! `GET /v3/backlinks/available_filters` in the DataForSEO envelope, HTTP Basic auth, per-login
-//! limits, `/health` and `/metrics`.
+//! limits, `/health` and `/metrics`; and the Link Gap page at `/` with its helpers
+//! `/overlap.json` and `/export.csv` (`page`, `overlap`, `export`).
 //!
 //! A request flows: `middleware` (panic guard, log, metrics) → auth → handler: admission
 //! (`limits`) → body (`transport`) → the first task on the blocking pool (`dispatch`) →
@@ -12,11 +13,16 @@ mod config;
 mod dispatch;
 mod envelope;
 mod error;
+mod export;
+mod gap_query;
 mod handlers;
 mod limits;
 mod log;
 mod metrics;
 mod middleware;
+mod overlap;
+mod page;
+mod result_pages;
 mod server;
 mod transport;
 mod users;

@@ -33,6 +33,11 @@ impl Backend for FixedOutcome {
             "items": vec![json!({}); n as usize],
         }))
     }
+
+    /// Transport tests only: answered like a domain_intersection task.
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
+        self.domain_intersection(task)
+    }
 }
 
 /// Sleeps before answering like [`FixedOutcome::ok(0)`].
@@ -42,6 +47,11 @@ impl Backend for Slow {
     fn domain_intersection(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
         std::thread::sleep(self.0);
         FixedOutcome(Ok(0)).domain_intersection(task)
+    }
+
+    /// Transport tests only: answered like a domain_intersection task.
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
+        self.domain_intersection(task)
     }
 }
 
@@ -80,6 +90,11 @@ impl Backend for Gate {
         drop(s);
         FixedOutcome(Ok(0)).domain_intersection(task)
     }
+
+    /// Transport tests only: answered like a domain_intersection task.
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
+        self.domain_intersection(task)
+    }
 }
 
 /// Panics inside the query: the server must answer a generic 50000 and keep serving.
@@ -88,5 +103,10 @@ pub struct Panics;
 impl Backend for Panics {
     fn domain_intersection(&self, _task: &Map<String, Value>) -> Result<Value, ApiError> {
         panic!("secret detail that must stay in the log");
+    }
+
+    /// Transport tests only: answered like a domain_intersection task.
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
+        self.domain_intersection(task)
     }
 }

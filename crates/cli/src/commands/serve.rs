@@ -62,7 +62,8 @@ pub fn serve(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     };
     linkdex_api::serve_until_signal(config, Arc::new(engine), |addr| {
         eprintln!(
-            "linkdex: serving {} on http://{addr}/v3/backlinks/domain_intersection/live",
+            "linkdex: serving {} on http://{addr}/v3/backlinks/domain_intersection/live \
+             (Link Gap page: http://{addr}/)",
             data.display()
         );
     })?;
@@ -112,7 +113,9 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             args.records
         );
         println!("  login: demo   password: {password}");
-        println!("  try:");
+        println!("  Link Gap page (log in with the above):");
+        println!("  http://{addr}/?t=t0.com&t=t1.com&t=t2.com&x=t9.com");
+        println!("  or the API:");
         println!(
             "  curl -u demo:{password} -d '[{{\"targets\":{{\"1\":\"t0.com\",\"2\":\"t1.com\"}},\"exclude_targets\":[\"t2.com\"],\"limit\":5}}]' http://{addr}/v3/backlinks/domain_intersection/live"
         );
