@@ -14,11 +14,14 @@ use crate::limits::Permit;
 use crate::log;
 use crate::transport::Task;
 
+/// A backend method that validates and runs one task.
+pub(crate) type RunTask = fn(&dyn Backend, &Map<String, Value>) -> Result<Value, ApiError>;
+
 /// A live task endpoint: its `function` (in `data`), its `path`, and the backend method.
 pub(crate) struct Endpoint {
     pub function: &'static str,
     pub path: &'static [&'static str],
-    pub run: fn(&dyn Backend, &Map<String, Value>) -> Result<Value, ApiError>,
+    pub run: RunTask,
 }
 
 pub(crate) const DOMAIN_INTERSECTION: Endpoint = Endpoint {

@@ -98,7 +98,10 @@ fn ranks_of_domains_subdomains_and_pages() {
     let dir = TempDir::new("ranks");
     import_text(&dir.0, "r.jsonl", RECORDS);
     let server = start(config(), engine(&dir.0));
-    let resp = bulk(&server, &format!(r#"[{{"targets": {TARGETS}, "tag": "t"}}]"#));
+    let resp = bulk(
+        &server,
+        &format!(r#"[{{"targets": {TARGETS}, "tag": "t"}}]"#),
+    );
     // a.com: x 500 + y 500 + z 600 (a.com/p is internal) = 1.2e-4 -> 607.9; blog.a.com: z 600;
     // the page https://a.com/: x 500 + a.com/p 900 (links within a site count for pages).
     assert_eq!(
@@ -112,7 +115,10 @@ fn ranks_of_domains_subdomains_and_pages() {
         ])
     );
     let task = &resp["tasks"][0];
-    assert_eq!(task["path"], json!(["v3", "backlinks", "bulk_ranks", "live"]));
+    assert_eq!(
+        task["path"],
+        json!(["v3", "backlinks", "bulk_ranks", "live"])
+    );
     assert_eq!(task["data"]["function"], "bulk_ranks");
     assert_eq!(task["data"]["tag"], "t");
 
@@ -155,18 +161,42 @@ fn validation() {
     };
     let cases = [
         ("{}".to_string(), 40501, "Invalid Field: 'targets'."),
-        (r#"{"targets": []}"#.into(), 40501, "Invalid Field: 'targets'."),
-        (r#"{"targets": "a.com"}"#.into(), 40501, "Invalid Field: 'targets'."),
-        (r#"{"targets": ["a.com", 5]}"#.into(), 40501, "Invalid Field: 'targets'."),
-        (r#"{"targets": ["https://a.com/*"]}"#.into(), 40501, "Invalid Field: 'targets'."),
-        (r#"{"targets": ["not a host"]}"#.into(), 40501, "Invalid Field: 'targets'."),
+        (
+            r#"{"targets": []}"#.into(),
+            40501,
+            "Invalid Field: 'targets'.",
+        ),
+        (
+            r#"{"targets": "a.com"}"#.into(),
+            40501,
+            "Invalid Field: 'targets'.",
+        ),
+        (
+            r#"{"targets": ["a.com", 5]}"#.into(),
+            40501,
+            "Invalid Field: 'targets'.",
+        ),
+        (
+            r#"{"targets": ["https://a.com/*"]}"#.into(),
+            40501,
+            "Invalid Field: 'targets'.",
+        ),
+        (
+            r#"{"targets": ["not a host"]}"#.into(),
+            40501,
+            "Invalid Field: 'targets'.",
+        ),
         (many(1001), 40501, "Invalid Field: 'targets'."),
         (
             r#"{"targets": ["a.com"], "rank_scale": "ten"}"#.into(),
             40501,
             "Invalid Field: 'rank_scale'.",
         ),
-        (r#"{"targets": ["a.com"], "tag": 5}"#.into(), 40501, "Invalid Field: 'tag'."),
+        (
+            r#"{"targets": ["a.com"], "tag": 5}"#.into(),
+            40501,
+            "Invalid Field: 'tag'.",
+        ),
         (
             r#"{"targets": ["a.com"], "limit": 5}"#.into(),
             40506,
@@ -186,6 +216,9 @@ fn validation() {
     }
     let full = bulk(&server, &format!("[{}]", many(1000)));
     assert_eq!(ranks(&full).len(), 1000);
-    let two = bulk(&server, r#"[{"targets": ["a.com"]}, {"targets": ["a.com"]}]"#);
+    let two = bulk(
+        &server,
+        r#"[{"targets": ["a.com"]}, {"targets": ["a.com"]}]"#,
+    );
     assert_eq!(two["tasks"][1]["status_code"], 40000);
 }

@@ -248,7 +248,7 @@ fn unknown_paths_and_methods_are_404_envelopes() {
     let auth = basic(LOGIN, PASSWORD);
     for (method, path) in [
         ("POST", "/v3/backlinks/backlinks/live"),
-        ("GET", "/"),
+        ("GET", "/v3/nothing/here"),
         ("GET", LIVE),
         ("POST", "/v3/backlinks/available_filters"),
     ] {

@@ -38,6 +38,8 @@ enum Command {
     Verify,
     /// Merge every segment of the index into one.
     Merge,
+    /// Compute page, domain and link ranks and spam scores; writes them as one new commit.
+    Rank(commands::rank::Args),
     /// Generate a realistic link graph (seeded) as JSONL or straight into the index.
     Gen(commands::gen::Args),
     /// Serve the DataForSEO-compatible API over the index.
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(&cli.data, args),
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
+        Command::Rank(args) => commands::rank::run(&cli.data, args),
         Command::Gen(args) => commands::gen::run(&cli.data, args),
         Command::Serve(args) => commands::serve::serve(&cli.data, args),
         Command::Demo(args) => commands::serve::demo(args),

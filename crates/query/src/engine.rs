@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use linkdex_store::{Index, Snapshot, StoreError};
 use serde_json::{Map, Value};
 
+use crate::bulk_ranks::{bulk_ranks, parse_bulk_ranks};
 use crate::error::{ApiError, ErrorCode};
 use crate::exec::execute;
 use crate::render::render;
@@ -56,5 +57,15 @@ impl Backend for Engine {
             eprintln!("linkdex: query failed: {e}");
             ApiError::new(ErrorCode::Internal)
         })
+    }
+
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
+        let req = parse_bulk_ranks(task)?;
+        self.snapshot()
+            .and_then(|snap| bulk_ranks(&snap, &req))
+            .map_err(|e| {
+                eprintln!("linkdex: bulk_ranks failed: {e}");
+                ApiError::new(ErrorCode::Internal)
+            })
     }
 }

@@ -35,14 +35,19 @@ pub struct Answer {
 }
 
 /// Decoded blocks, shared within one query.
-struct Blocks<'a> {
-    snap: &'a Snapshot,
-    cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
+pub(crate) struct Blocks<'a> {
+    pub snap: &'a Snapshot,
+    pub cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
 }
 
 impl Blocks<'_> {
     /// Records `start..start + count` of segment `seg`.
-    fn records(&mut self, seg: usize, start: u64, count: u32) -> Result<Vec<Record>, StoreError> {
+    pub fn records(
+        &mut self,
+        seg: usize,
+        start: u64,
+        count: u32,
+    ) -> Result<Vec<Record>, StoreError> {
         let reader = &self.snap.segments[seg];
         let mut out = Vec::with_capacity(count as usize);
         let mut index = start;

@@ -2,6 +2,7 @@
 //! executor over the embedded index. Validation is shared by every backend; only execution
 //! differs.
 
+mod bulk_ranks;
 mod engine;
 mod error;
 mod exec;
@@ -12,6 +13,9 @@ mod registry;
 mod render;
 mod request;
 
+pub use bulk_ranks::{
+    bulk_ranks, parse_bulk_ranks, BulkRanksRequest, BULK_RANKS_FIELDS, MAX_BULK_TARGETS,
+};
 pub use engine::Engine;
 pub use error::{ApiError, ErrorCode};
 pub use fields::{FieldType, FieldValue, RecordField, ResultField, RECORD_FIELDS, TARGET_METRICS};
@@ -29,4 +33,8 @@ pub trait Backend: Send + Sync {
     /// (`{targets, total_count, items_count, items}`); `Err` is a 40501/40506 validation error or
     /// a 50000 internal error.
     fn domain_intersection(&self, task: &Map<String, Value>) -> Result<Value, ApiError>;
+
+    /// Validates one bulk_ranks task and runs it. `Ok` is the task's result object
+    /// (`{items_count, items: [{type, target, rank}]}`); errors as for domain_intersection.
+    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError>;
 }

@@ -300,7 +300,7 @@ fn bool_field(v: Option<&Value>, name: &str, default: bool) -> Result<bool, ApiE
     }
 }
 
-fn enum_field<'a>(
+pub(crate) fn enum_field<'a>(
     v: Option<&'a Value>,
     name: &str,
     allowed: &[&'static str],

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
-use crate::merge::MergeIter;
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
+use crate::merge::MergeIter;
 use crate::segment::{
     host_order_key, same_target_order, verify_segment, SegmentReader, SegmentWriter,
 };

@@ -9,7 +9,10 @@ use rand::SeedableRng;
 fn all_records(index: &Index) -> Vec<Record> {
     let snap = index.snapshot().unwrap();
     assert!(snap.segments.len() <= 1);
-    snap.segments.iter().flat_map(|s| s.iter().map(|r| r.unwrap())).collect()
+    snap.segments
+        .iter()
+        .flat_map(|s| s.iter().map(|r| r.unwrap()))
+        .collect()
 }
 
 proptest! {

@@ -3,6 +3,7 @@ pub mod gen;
 pub mod import;
 pub mod ingest;
 pub mod query;
+pub mod rank;
 pub mod serve;
 
 use std::path::Path;
