@@ -2,23 +2,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn linkdex(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkdex"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{linkdex, text};
 
 const LINES: &str = r#"{"url_from":"https://www.xroxy.com/a","url_to":"https://moz.com/x","rank":500,"first_seen":"2022-06-17 19:02:31 +00:00","last_seen":"2023-01-01 00:00:00 +00:00"}
 {"url_from":"https://www.xroxy.com/b","url_to":"https://ahrefs.com/","attributes":["nofollow"]}

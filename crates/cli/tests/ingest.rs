@@ -1,8 +1,8 @@
 //! The real `linkdex ingest` binary over the real archives in `shared/data`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 fn data(rel: &str) -> String {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
@@ -11,21 +11,8 @@ fn data(rel: &str) -> String {
         .to_string()
 }
 
-fn linkdex(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkdex"))
-        .arg("--data")
-        .arg(data_dir)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+mod common;
+use common::{linkdex, text};
 
 #[test]
 fn ingest_reports_corrupt_records_keeps_the_rest_and_verifies() {

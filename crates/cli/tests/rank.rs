@@ -7,14 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn linkdex(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_linkdex"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("runs")
-}
+mod common;
+use common::linkdex;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
