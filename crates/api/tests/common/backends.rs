@@ -1,6 +1,6 @@
 //! Backends for transport-level tests only. None of them implements query semantics, and no
 //! test using them asserts on query results: they only make the transport's paths reachable
-//! (a fixed outcome, a slow query, a stuck query, a crashing query).
+//! (a fixed outcome, a stuck query, a crashing query).
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -32,21 +32,6 @@ impl Backend for FixedOutcome {
             "items_count": n,
             "items": vec![json!({}); n as usize],
         }))
-    }
-
-    /// Transport tests only: answered like a domain_intersection task.
-    fn bulk_ranks(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
-        self.domain_intersection(task)
-    }
-}
-
-/// Sleeps before answering like [`FixedOutcome::ok(0)`].
-pub struct Slow(pub Duration);
-
-impl Backend for Slow {
-    fn domain_intersection(&self, task: &Map<String, Value>) -> Result<Value, ApiError> {
-        std::thread::sleep(self.0);
-        FixedOutcome(Ok(0)).domain_intersection(task)
     }
 
     /// Transport tests only: answered like a domain_intersection task.
