@@ -83,7 +83,7 @@ pub fn bulk_ranks(snap: &Snapshot, req: &BulkRanksRequest) -> Result<Value, Stor
     let mut items = Vec::with_capacity(req.targets.len());
     for (text, pattern) in &req.targets {
         let mass = match pattern {
-            Pattern::Domain(host) if snap.segments.len() == 1 => host_mass_from_stats(snap, host),
+            Pattern::Domain(host) if snap.segments.len() == 1 => host_mass_from_stats(snap, host)?,
             _ => target_mass(&mut blocks, pattern)?,
         };
         items.push(json!({
@@ -105,17 +105,17 @@ fn covered_targets(snap: &Snapshot, seg: usize, host: &str) -> Vec<usize> {
 
 /// One segment holds every record once, so the stored live aggregates of each external pair
 /// answer a domain target without reading records.
-fn host_mass_from_stats(snap: &Snapshot, host: &str) -> f64 {
+fn host_mass_from_stats(snap: &Snapshot, host: &str) -> Result<f64, StoreError> {
     let reader = &snap.segments[0];
     let mut mass = 0.0;
     for t in covered_targets(snap, 0, host) {
-        for (pair, stats) in reader.pairs(t).iter().zip(reader.live_stats(t)) {
+        for (pair, stats) in reader.pairs(t).iter().zip(reader.live_stats(t)?) {
             if !domain_matches(host, reader.from_host(pair.from), true) {
                 mass += stats.rank_mass;
             }
         }
     }
-    mass
+    Ok(mass)
 }
 
 /// Σ unscale(rank) over the records feeding `pattern`, a key stored in several segments folded

@@ -185,7 +185,7 @@ fn feeding<'s>(
             continue;
         }
         if let ([(seg, t, i)], true) = (runs.as_slice(), fast) {
-            let stats = &snap.segments[*seg].live_stats(*t)[*i];
+            let stats = &snap.segments[*seg].live_stats(*t)?[*i];
             if stats.records > 0 && (req.include_indirect_links || stats.indirect == 0) {
                 out.insert(host, Cow::Borrowed(stats));
                 continue;

@@ -3,6 +3,7 @@
 //! ```text
 //! magic "LDXSEG\0\x01"                        8 bytes
 //! block 0 .. block n-1                         zstd(postcard(Vec<Record>)), records in key order
+//! stats chunks                                 zstd(postcard(Vec<PairStats>)), per-pair aggregates
 //! meta                                         zstd(postcard(SegmentMeta))
 //! footer                                       32 bytes, little endian:
 //!   meta_offset u64, meta_len u64, format_version u32, crc32 u32 (of every byte before it),
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub const HEAD_MAGIC: &[u8; 8] = b"LDXSEG\0\x01";
 pub const FOOT_MAGIC: &[u8; 8] = b"LDXEND\0\x01";
 pub const FOOTER_LEN: usize = 32;
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Records go into a block until it holds this many.
 pub const BLOCK_RECORDS: usize = 256;
@@ -56,9 +57,23 @@ pub struct SegmentMeta {
     pub targets: Vec<TargetEntry>,
     pub from_hosts: Vec<String>,
     pub pairs: Vec<Pair>,
-    /// Per pair (same index): the aggregates of its live records, for the default request.
-    pub live_stats: Vec<crate::stats::PairStats>,
+    /// Where the per-pair aggregates of live records are: zstd(postcard(Vec<PairStats>)) chunks
+    /// in pair order, each starting at a target boundary (so one target's aggregates are in one
+    /// chunk), decoded only when a query reads them.
+    pub stats_chunks: Vec<StatsChunk>,
 }
+
+/// A chunk of per-pair aggregates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StatsChunk {
+    pub offset: u64,
+    pub len: u32,
+    /// Index of the chunk's first pair in `SegmentMeta::pairs`.
+    pub first_pair: u32,
+}
+
+/// A stats chunk is closed at the first target boundary after this many pairs.
+pub const STATS_CHUNK_PAIRS: usize = 4096;
 
 /// Sort key of target hosts: labels reversed (`blog.moz.com` → `com.moz.blog`), so a domain
 /// and all its subdomains are one contiguous range.

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use linkdex_model::Record;
 use memmap2::Mmap;
@@ -17,6 +17,8 @@ pub struct SegmentReader {
     meta: SegmentMeta,
     /// `host_order_key` of each target, for range lookups.
     target_keys: Vec<String>,
+    /// Decoded stats chunks (`None` inside: the chunk is corrupt).
+    stats: Vec<OnceLock<Option<Vec<crate::stats::PairStats>>>>,
 }
 
 impl SegmentReader {
@@ -72,11 +74,13 @@ impl SegmentReader {
             .iter()
             .map(|t| host_order_key(&t.host))
             .collect();
+        let stats = meta.stats_chunks.iter().map(|_| OnceLock::new()).collect();
         Ok(SegmentReader {
             path: path.to_path_buf(),
             map,
             meta,
             target_keys,
+            stats,
         })
     }
 
@@ -124,14 +128,43 @@ impl SegmentReader {
     }
 
     /// The aggregates of the live records of the pairs of one target (parallel to [`Self::pairs`]).
-    pub fn live_stats(&self, target: usize) -> &[crate::stats::PairStats] {
+    pub fn live_stats(&self, target: usize) -> Result<&[crate::stats::PairStats]> {
         let start = self.meta.targets[target].pair_start as usize;
         let end = self
             .meta
             .targets
             .get(target + 1)
             .map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
-        &self.meta.live_stats[start..end]
+        let chunks = &self.meta.stats_chunks;
+        let c = chunks
+            .partition_point(|c| c.first_pair as usize <= start)
+            .saturating_sub(1);
+        let chunk = chunks
+            .get(c)
+            .ok_or_else(|| StoreError::corrupt(&self.path, 0, "no stats chunk"))?;
+        let decoded = self.stats[c].get_or_init(|| {
+            let end = chunk
+                .offset
+                .checked_add(u64::from(chunk.len))
+                .filter(|&e| e <= self.map.len() as u64)?;
+            let raw =
+                zstd::stream::decode_all(&self.map[chunk.offset as usize..end as usize]).ok()?;
+            postcard::from_bytes(&raw).ok()
+        });
+        let stats = decoded.as_ref().ok_or_else(|| {
+            StoreError::corrupt(&self.path, chunk.offset, "stats chunk does not decode")
+        })?;
+        let first = chunk.first_pair as usize;
+        start
+            .checked_sub(first)
+            .and_then(|from| stats.get(from..end - first))
+            .ok_or_else(|| {
+                StoreError::corrupt(
+                    &self.path,
+                    chunk.offset,
+                    "stats chunk does not cover its target",
+                )
+            })
     }
 
     pub fn from_host(&self, id: u32) -> &str {

@@ -68,14 +68,30 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
             meta.record_count
         )));
     }
-    if meta.live_stats.len() != meta.pairs.len() {
-        return Err(bad("pair statistics missing".into()));
+    let chunk_starts_ok = meta
+        .stats_chunks
+        .windows(2)
+        .all(|w| w[0].first_pair < w[1].first_pair)
+        && meta.stats_chunks.first().is_none_or(|c| c.first_pair == 0)
+        && meta
+            .stats_chunks
+            .iter()
+            .all(|c| meta.targets.iter().any(|t| t.pair_start == c.first_pair));
+    if !chunk_starts_ok || (meta.stats_chunks.is_empty() && !meta.pairs.is_empty()) {
+        return Err(bad("stats chunks do not start at target boundaries".into()));
     }
     // Walk records and pairs together.
     let mut records = seg.iter();
     let mut prev = None;
     for ti in 0..meta.targets.len() {
-        for (p, stored) in seg.pairs(ti).iter().zip(seg.live_stats(ti)) {
+        let stats = seg.live_stats(ti)?;
+        if stats.len() != seg.pairs(ti).len() {
+            return Err(bad(format!(
+                "pair statistics of {} missing",
+                seg.target_host(ti)
+            )));
+        }
+        for (p, stored) in seg.pairs(ti).iter().zip(stats) {
             let mut live = crate::stats::StatsBuilder::default();
             for _ in 0..p.record_count {
                 let r = records

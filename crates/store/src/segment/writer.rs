@@ -46,6 +46,8 @@ pub struct SegmentWriter {
     /// Referring host of each pair, as text until `finish` assigns ids.
     pair_from: Vec<String>,
     open: Option<Open>,
+    /// Aggregates of the pairs since the last stats chunk.
+    stats: Vec<crate::stats::PairStats>,
     /// The last record of the previous block, for the order check across blocks.
     last: Option<Record>,
 }
@@ -62,6 +64,7 @@ impl SegmentWriter {
             meta: SegmentMeta::default(),
             pair_from: Vec::new(),
             open: None,
+            stats: Vec::new(),
             last: None,
         };
         w.write(HEAD_MAGIC)?;
@@ -103,6 +106,9 @@ impl SegmentWriter {
         if new_pair {
             self.close_pair(index);
             if new_target {
+                if self.stats.len() >= STATS_CHUNK_PAIRS {
+                    self.flush_stats()?;
+                }
                 self.meta.targets.push(TargetEntry {
                     host: record.domain_to.clone(),
                     pair_start: self.meta.pairs.len() as u32,
@@ -136,8 +142,27 @@ impl SegmentWriter {
                 record_count: (end - open.record_start) as u32,
             });
             self.pair_from.push(open.from);
-            self.meta.live_stats.push(open.live.finish());
+            self.stats.push(open.live.finish());
         }
+    }
+
+    /// Writes the aggregates gathered since the last chunk as one chunk.
+    fn flush_stats(&mut self) -> Result<()> {
+        if self.stats.is_empty() {
+            return Ok(());
+        }
+        let first_pair = (self.meta.pairs.len() - self.stats.len()) as u32;
+        let raw = postcard::to_stdvec(&self.stats)
+            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+        let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
+        self.meta.stats_chunks.push(StatsChunk {
+            offset: self.offset,
+            len: packed.len() as u32,
+            first_pair,
+        });
+        self.write(&packed)?;
+        self.stats.clear();
+        Ok(())
     }
 
     fn flush_block(&mut self) -> Result<()> {
@@ -163,6 +188,7 @@ impl SegmentWriter {
     pub fn finish(mut self) -> Result<(u64, u64, u32)> {
         self.flush_block()?;
         self.close_pair(self.meta.record_count);
+        self.flush_stats()?;
         let mut hosts: Vec<String> = self.pair_from.clone();
         hosts.sort_unstable();
         hosts.dedup();
