@@ -94,3 +94,51 @@ fn ingest_reads_stdin_and_answers_queries() {
     assert!(hosts.contains(&"allenai.org"), "{hosts:?}");
     assert!(!hosts.contains(&"creativecommons.org"), "{hosts:?}");
 }
+
+/// Ranks computed over ingested real pages reach domain_intersection: every referring host that
+/// links to github.com with a dofollow link passes it a non-zero rank after `linkdex rank`.
+#[test]
+fn ranks_over_ingested_archives_reach_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let files = [
+        "warc-samples/dolma-sample-0000.warc.gz",
+        "warc-samples/dolma-sample-0001.warc.gz",
+    ]
+    .map(data);
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    assert!(linkdex(&idx, &args).status.success());
+    let body = r#"[{"targets":{"1":"github.com"},"backlinks_filters":["dofollow","=",true],"limit":1000}]"#;
+    let q = dir.path().join("q.json");
+    std::fs::write(&q, body).unwrap();
+    let ranks = |idx: &std::path::Path| -> Vec<(String, u64)> {
+        let out = linkdex(idx, &["query", q.to_str().unwrap()]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["tasks"][0]["result"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|it| {
+                (
+                    it["domain_intersection"]["1"]["target"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    it["domain_intersection"]["1"]["rank"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = ranks(&idx);
+    assert!(before.len() >= 3, "{before:?}");
+    assert!(
+        before.iter().all(|(_, r)| *r == 0),
+        "archives carry no ranks before `rank`"
+    );
+    let out = linkdex(&idx, &["rank"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let after = ranks(&idx);
+    assert_eq!(after.len(), before.len());
+    assert!(after.iter().all(|(_, r)| *r > 0), "{after:?}");
+}
