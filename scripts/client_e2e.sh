@@ -5,6 +5,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+# Python 3 with venv/ensurepip for the client's venv: present here, installed from Debian if not.
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y python3 python3-venv
+fi
 # The debug build that the test run already made: no second (release) build of every crate in CI.
 cargo build -p linkdex
 bin="$root/target/debug/linkdex"
