@@ -198,3 +198,32 @@ fn http_results_equal_the_reference_model() {
         "only {nonempty} of 100 requests had items: the check is too weak"
     );
 }
+
+/// A commit made while the server runs (here by the JSONL import, as `linkdex import` does from
+/// another process) is answered on the next request, without a restart.
+#[test]
+fn a_commit_made_while_serving_is_visible_without_a_restart() {
+    let dir = TempDir::new("live-commit");
+    let server = start(config(), imported_engine(&dir.0));
+    let body = r#"[{"targets":{"1":"a.com","2":"b.com"}}]"#;
+    let before = post(server.addr, body).json();
+    assert_eq!(
+        referring_hosts(&before["tasks"][0]["result"][0]),
+        ["x.com", "w.com"]
+    );
+
+    let more = dir.0.join("more.jsonl");
+    std::fs::write(
+        &more,
+        "{\"url_from\":\"https://y.com/9\",\"url_to\":\"https://b.com/\"}\n",
+    )
+    .unwrap();
+    let index = Index::open(&dir.0.join("index")).unwrap();
+    import(&index, more.to_str().unwrap(), &ImportOptions::default()).unwrap();
+
+    let after = post(server.addr, body).json();
+    assert_eq!(
+        referring_hosts(&after["tasks"][0]["result"][0]),
+        ["x.com", "w.com", "y.com"]
+    );
+}
