@@ -63,7 +63,14 @@ impl Blocks<'_> {
                     blk
                 }
             };
-            let first = reader.meta().blocks[b].first_record;
+            let first = reader.block_first_record(b).unwrap_or(u64::MAX);
+            if first > index {
+                return Err(StoreError::Corruption {
+                    path: reader.path().into(),
+                    offset: 0,
+                    what: "record outside every block".into(),
+                });
+            }
             let from = (index - first) as usize;
             let take = ((end - index) as usize).min(block.len().saturating_sub(from));
             if take == 0 {

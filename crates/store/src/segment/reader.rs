@@ -69,6 +69,8 @@ impl SegmentReader {
             .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
         let meta: SegmentMeta = postcard::from_bytes(&raw)
             .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
+        check_shape(&meta, meta_offset)
+            .map_err(|what| StoreError::corrupt(path, meta_offset, what))?;
         let target_keys = meta
             .targets
             .iter()
@@ -173,7 +175,11 @@ impl SegmentReader {
 
     /// Decodes block `i`.
     pub fn block(&self, i: usize) -> Result<Arc<Vec<Record>>> {
-        let b = &self.meta.blocks[i];
+        let b = self
+            .meta
+            .blocks
+            .get(i)
+            .ok_or_else(|| StoreError::corrupt(&self.path, 0, format!("no block {i}")))?;
         let end = b
             .offset
             .checked_add(u64::from(b.len))
@@ -193,12 +199,17 @@ impl SegmentReader {
         Ok(Arc::new(records))
     }
 
-    /// The block holding record `index`.
+    /// The block holding record `index` (the first record of block `i` is
+    /// [`Self::block_first_record`]).
     pub fn block_of(&self, index: u64) -> usize {
         self.meta
             .blocks
             .partition_point(|b| b.first_record <= index)
             .saturating_sub(1)
+    }
+
+    pub fn block_first_record(&self, i: usize) -> Option<u64> {
+        self.meta.blocks.get(i).map(|b| b.first_record)
     }
 
     /// Checks the crc32 in the footer against every byte before it.
@@ -234,6 +245,55 @@ impl SegmentReader {
             pos: 0,
         }
     }
+}
+
+/// The bounds every reader method indexes by, checked at open so that no byte of a damaged
+/// file can make a query index out of range (the checksum is only read by `verify`).
+fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<(), String> {
+    let pairs = meta.pairs.len();
+    if meta
+        .targets
+        .windows(2)
+        .any(|w| w[0].pair_start > w[1].pair_start)
+        || meta.targets.iter().any(|t| t.pair_start as usize > pairs)
+    {
+        return Err("target table out of range".into());
+    }
+    let hosts = meta.from_hosts.len();
+    let in_records = |p: &super::format::Pair| {
+        (p.from as usize) < hosts
+            && p.record_start
+                .checked_add(u64::from(p.record_count))
+                .is_some_and(|end| end <= meta.record_count)
+    };
+    if !meta.pairs.iter().all(in_records) {
+        return Err("pair table out of range".into());
+    }
+    let blocks_ok = meta.blocks.iter().all(|b| {
+        b.offset
+            .checked_add(u64::from(b.len))
+            .is_some_and(|e| e <= meta_offset)
+    }) && meta
+        .blocks
+        .windows(2)
+        .all(|w| w[0].first_record < w[1].first_record)
+        && meta.blocks.first().is_none_or(|b| b.first_record == 0);
+    if !blocks_ok {
+        return Err("block table out of range".into());
+    }
+    let chunks_ok = meta
+        .stats_chunks
+        .iter()
+        .all(|c| c.first_pair as usize <= pairs)
+        && meta
+            .stats_chunks
+            .windows(2)
+            .all(|w| w[0].first_pair < w[1].first_pair)
+        && meta.stats_chunks.first().is_none_or(|c| c.first_pair == 0);
+    if !chunks_ok {
+        return Err("stats chunk table out of range".into());
+    }
+    Ok(())
 }
 
 pub struct SegmentIter<'a> {
