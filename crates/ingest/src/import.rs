@@ -78,33 +78,42 @@ pub fn import(
         ..Default::default()
     };
     let mut chunk: Vec<Record> = Vec::new();
-    let mut line = Vec::new();
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
     let mut number = 0u64;
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line).map_err(read_err)? == 0 {
+        // Read a batch of lines, parse it on every core, then apply the results in line order
+        // (the order decides which of two observations of a key is the newer import).
+        batch.clear();
+        while batch.len() < PARSE_BATCH {
+            let mut line = Vec::new();
+            if input.read_until(b'\n', &mut line).map_err(read_err)? == 0 {
+                break;
+            }
+            number += 1;
+            if !line.trim_ascii().is_empty() {
+                batch.push((number, line));
+            }
+        }
+        if batch.is_empty() {
             break;
         }
-        number += 1;
-        let text = line.trim_ascii();
-        if text.is_empty() {
-            continue;
-        }
-        match parse_line(text, opts.now) {
-            Ok(r) => {
-                report.accepted += 1;
-                chunk.push(r);
-                if chunk.len() >= opts.chunk_records {
-                    writer.write_segment(std::mem::take(&mut chunk))?;
+        for ((line, _), parsed) in batch.iter().zip(parse_batch(&batch, opts.now)) {
+            match parsed {
+                Ok(r) => {
+                    report.accepted += 1;
+                    chunk.push(r);
+                    if chunk.len() >= opts.chunk_records {
+                        writer.write_segment(std::mem::take(&mut chunk))?;
+                    }
                 }
-            }
-            Err(reason) => {
-                report.rejected += 1;
-                if report.errors.len() < opts.max_listed_errors {
-                    report.errors.push(LineError {
-                        line: number,
-                        reason,
-                    });
+                Err(reason) => {
+                    report.rejected += 1;
+                    if report.errors.len() < opts.max_listed_errors {
+                        report.errors.push(LineError {
+                            line: *line,
+                            reason,
+                        });
+                    }
                 }
             }
         }
@@ -118,6 +127,37 @@ pub fn import(
         }
     }
     Ok(report)
+}
+
+/// Lines parsed together (memory: one batch of raw lines and their records).
+const PARSE_BATCH: usize = 8192;
+
+/// Parses a batch of lines on all cores; results in line order.
+fn parse_batch(lines: &[(u64, Vec<u8>)], now: i64) -> Vec<Result<Record, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let parse_part = |part: &[(u64, Vec<u8>)]| -> Vec<Result<Record, String>> {
+        part.iter()
+            .map(|(_, l)| parse_line(l.trim_ascii(), now))
+            .collect()
+    };
+    if threads == 1 || lines.len() < 512 {
+        return parse_part(lines);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = lines
+            .chunks(lines.len().div_ceil(threads))
+            .map(|part| s.spawn(move || parse_part(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn parse_line(text: &[u8], now: i64) -> Result<Record, String> {
