@@ -137,17 +137,17 @@ fn target_mass(blocks: &mut Blocks<'_>, pattern: &Pattern) -> Result<f64, StoreE
                         continue;
                     }
                 }
-                for r in blocks.records(seg, pair.record_start, pair.record_count)? {
+                blocks.visit(seg, pair.record_start, pair.record_count, |r| {
                     if !pattern.matches(&r.url_to, &r.domain_to, true) {
-                        continue;
+                        return;
                     }
                     let key = (r.url_from.clone(), r.url_to.clone(), r.item_type);
                     let merged = match folded.remove(&key) {
-                        Some(stored) => Record::merge(&stored, &r),
-                        None => r,
+                        Some(stored) => Record::merge(&stored, r),
+                        None => r.clone(),
                     };
                     folded.insert(key, merged);
-                }
+                })?;
             }
         }
     }

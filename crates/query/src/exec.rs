@@ -42,15 +42,15 @@ pub(crate) struct Blocks<'a> {
 }
 
 impl Blocks<'_> {
-    /// Records `start..start + count` of segment `seg`.
-    pub fn records(
+    /// Calls `f` on records `start..start + count` of segment `seg`, in order, without copying.
+    pub(crate) fn visit(
         &mut self,
         seg: usize,
         start: u64,
         count: u32,
-    ) -> Result<Vec<Record>, StoreError> {
+        mut f: impl FnMut(&Record),
+    ) -> Result<(), StoreError> {
         let reader = &self.snap.segments[seg];
-        let mut out = Vec::with_capacity(count as usize);
         let mut index = start;
         let end = start + u64::from(count);
         while index < end {
@@ -64,26 +64,23 @@ impl Blocks<'_> {
                 }
             };
             let first = reader.block_first_record(b).unwrap_or(u64::MAX);
+            let corrupt = |what: &str| StoreError::Corruption {
+                path: reader.path().into(),
+                offset: 0,
+                what: what.into(),
+            };
             if first > index {
-                return Err(StoreError::Corruption {
-                    path: reader.path().into(),
-                    offset: 0,
-                    what: "record outside every block".into(),
-                });
+                return Err(corrupt("record outside every block"));
             }
             let from = (index - first) as usize;
             let take = ((end - index) as usize).min(block.len().saturating_sub(from));
             if take == 0 {
-                return Err(StoreError::Corruption {
-                    path: reader.path().into(),
-                    offset: 0,
-                    what: "record run past its block".into(),
-                });
+                return Err(corrupt("record run past its block"));
             }
-            out.extend_from_slice(&block[from..from + take]);
+            block[from..from + take].iter().for_each(&mut f);
             index += take as u64;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -201,18 +198,27 @@ fn feeding<'s>(
                 continue;
             }
         }
-        let mut records = Vec::new();
-        for &(seg, t, i) in &runs {
-            let pair = snap.segments[seg].pairs(t)[i];
-            records.extend(blocks.records(seg, pair.record_start, pair.record_count)?);
-        }
-        if runs.len() > 1 {
-            // Several segments or several target hosts: key order groups records by page.
-            records = fold(records);
-        }
         let mut builder = StatsBuilder::default();
-        for r in records.iter().filter(|r| feeds(r, pattern, req)) {
-            builder.add(r);
+        if let [(seg, t, i)] = runs.as_slice() {
+            // One run: records are unique and grouped by page already; read them in place.
+            let pair = snap.segments[*seg].pairs(*t)[*i];
+            blocks.visit(*seg, pair.record_start, pair.record_count, |r| {
+                if feeds(r, pattern, req) {
+                    builder.add(r);
+                }
+            })?;
+        } else {
+            // Several segments or several target hosts: fold keys, then key order groups pages.
+            let mut records = Vec::new();
+            for &(seg, t, i) in &runs {
+                let pair = snap.segments[seg].pairs(t)[i];
+                blocks.visit(seg, pair.record_start, pair.record_count, |r| {
+                    records.push(r.clone())
+                })?;
+            }
+            for r in fold(records).iter().filter(|r| feeds(r, pattern, req)) {
+                builder.add(r);
+            }
         }
         let stats = builder.finish();
         if stats.records > 0 {
