@@ -61,6 +61,11 @@ impl State {
                 hop: hop.clone(),
             });
         }
+        self.index(r);
+    }
+
+    /// Files a record under its key and its pages; returns the key.
+    fn index(&mut self, r: Record) -> RecordKey {
         let key = r.key();
         self.by_from
             .entry(r.url_from.clone())
@@ -70,7 +75,8 @@ impl State {
             .entry(r.url_to.clone())
             .or_default()
             .insert(key.clone());
-        self.records.insert(key, r);
+        self.records.insert(key.clone(), r);
+        key
     }
 
     fn apply(&mut self, f: Fetch) {
@@ -236,17 +242,8 @@ impl State {
     }
 
     fn put(&mut self, r: Record) {
-        let key = r.key();
-        self.by_from
-            .entry(r.url_from.clone())
-            .or_default()
-            .insert(key.clone());
-        self.by_to
-            .entry(r.url_to.clone())
-            .or_default()
-            .insert(key.clone());
-        self.dirty.insert(key.clone());
-        self.records.insert(key, r);
+        let key = self.index(r);
+        self.dirty.insert(key);
     }
 
     /// The direct (not indirect) records of referring page `url`.
