@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use common::*;
@@ -24,23 +24,6 @@ const RECORDS: &str = r#"{"url_from":"https://x.com/1","url_to":"https://a.com/"
 {"url_from":"https://v.com/1","url_to":"https://a.com/","rank":800,"is_broken":true}
 {"url_from":"https://u.com/1","url_to":"https://a.com/","rank":800,"is_lost":true}
 "#;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("linkdex-bulk-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn import_text(dir: &Path, name: &str, text: &str) {
     let jsonl = dir.join(name);
@@ -95,9 +78,9 @@ const TARGETS: &str =
 
 #[test]
 fn ranks_of_domains_subdomains_and_pages() {
-    let dir = TempDir::new("ranks");
-    import_text(&dir.0, "r.jsonl", RECORDS);
-    let server = start(config(), engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    import_text(dir.path(), "r.jsonl", RECORDS);
+    let server = start(config(), engine(dir.path()));
     let resp = bulk(
         &server,
         &format!(r#"[{{"targets": {TARGETS}, "tag": "t"}}]"#),
@@ -132,19 +115,19 @@ fn ranks_of_domains_subdomains_and_pages() {
 
 #[test]
 fn several_segments_fold_like_one() {
-    let dir = TempDir::new("fold");
-    import_text(&dir.0, "r.jsonl", RECORDS);
+    let dir = tempfile::tempdir().unwrap();
+    import_text(dir.path(), "r.jsonl", RECORDS);
     // x.com's link is lost later: a.com = y 500 + z 600 = 1.1e-4 -> 604.1.
     import_text(
-        &dir.0,
+        dir.path(),
         "lost.jsonl",
         r#"{"url_from":"https://x.com/1","url_to":"https://a.com/","rank":500,"is_lost":true,"last_seen":"2025-01-01 00:00:00 +00:00"}"#,
     );
     let body = r#"[{"targets": ["a.com", "https://a.com/"]}]"#;
     let want = pairs(&[("a.com", 604), ("https://a.com/", 900)]);
-    let server = start(config(), engine(&dir.0));
+    let server = start(config(), engine(dir.path()));
     assert_eq!(ranks(&bulk(&server, body)), want, "two segments");
-    let index = Index::open(&dir.0.join("index")).unwrap();
+    let index = Index::open(&dir.path().join("index")).unwrap();
     index.writer().unwrap().merge_all().unwrap();
     assert_eq!(index.verify().unwrap().0, 1);
     assert_eq!(ranks(&bulk(&server, body)), want, "merged");
@@ -152,9 +135,9 @@ fn several_segments_fold_like_one() {
 
 #[test]
 fn validation() {
-    let dir = TempDir::new("validation");
-    import_text(&dir.0, "r.jsonl", RECORDS);
-    let server = start(config(), engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    import_text(dir.path(), "r.jsonl", RECORDS);
+    let server = start(config(), engine(dir.path()));
     let many = |n: usize| {
         let t: Vec<String> = (0..n).map(|i| format!("\"t{i}.com\"")).collect();
         format!(r#"{{"targets": [{}]}}"#, t.join(","))

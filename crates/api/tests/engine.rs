@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use common::*;
@@ -14,23 +14,6 @@ use linkdex_store::Index;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde_json::{json, Value};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("linkdex-api-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// x.com and w.com link to both a.com and b.com; y.com only to a.com, z.com only to b.com;
 /// w.com also links to c.com.
@@ -68,8 +51,8 @@ fn referring_hosts(result: &Value) -> Vec<String> {
 
 #[test]
 fn imported_index_answers_through_the_envelope() {
-    let dir = TempDir::new("imported");
-    let server = start(config(), imported_engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(), imported_engine(dir.path()));
     let body = r#"[{"targets":{"1":"a.com","2":"b.com"},"order_by":["1.rank,desc"],"tag":"t"},
                    {"targets":{"1":"a.com","2":"b.com"},"exclude_targets":["c.com"]}]"#;
     let resp = post(server.addr, body).json();
@@ -107,8 +90,8 @@ fn imported_index_answers_through_the_envelope() {
 
 #[test]
 fn validation_errors_of_the_engine_are_task_errors() {
-    let dir = TempDir::new("validation");
-    let server = start(config(), imported_engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(), imported_engine(dir.path()));
     let cases = [
         (
             r#"{"targets":{"1":"a.com"},"limit":1001}"#,
@@ -151,8 +134,8 @@ fn validation_errors_of_the_engine_are_task_errors() {
 
 #[test]
 fn available_filters_come_from_the_query_registry() {
-    let dir = TempDir::new("filters");
-    let server = start(config(), imported_engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(), imported_engine(dir.path()));
     let auth = basic(LOGIN, PASSWORD);
     let resp = request(
         server.addr,
@@ -171,15 +154,15 @@ fn available_filters_come_from_the_query_registry() {
 /// model's, value for value.
 #[test]
 fn http_results_equal_the_reference_model() {
-    let dir = TempDir::new("differential");
+    let dir = tempfile::tempdir().unwrap();
     let mut rng = StdRng::seed_from_u64(20_240_601);
     let records = linkdex_testkit::gen_records(&mut rng, 150);
-    let index = Index::open(&dir.0).unwrap();
+    let index = Index::open(dir.path()).unwrap();
     let mut writer = index.writer().unwrap();
     writer.write_segment(records.clone()).unwrap();
     writer.commit().unwrap();
     drop(writer);
-    let server = start(config(), Arc::new(Engine::open(&dir.0).unwrap()));
+    let server = start(config(), Arc::new(Engine::open(dir.path()).unwrap()));
     let mut nonempty = 0;
     for i in 0..100 {
         let request = linkdex_testkit::gen_request(&mut rng, &records);
@@ -203,8 +186,8 @@ fn http_results_equal_the_reference_model() {
 /// another process) is answered on the next request, without a restart.
 #[test]
 fn a_commit_made_while_serving_is_visible_without_a_restart() {
-    let dir = TempDir::new("live-commit");
-    let server = start(config(), imported_engine(&dir.0));
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(config(), imported_engine(dir.path()));
     let body = r#"[{"targets":{"1":"a.com","2":"b.com"}}]"#;
     let before = post(server.addr, body).json();
     assert_eq!(
@@ -212,13 +195,13 @@ fn a_commit_made_while_serving_is_visible_without_a_restart() {
         ["x.com", "w.com"]
     );
 
-    let more = dir.0.join("more.jsonl");
+    let more = dir.path().join("more.jsonl");
     std::fs::write(
         &more,
         "{\"url_from\":\"https://y.com/9\",\"url_to\":\"https://b.com/\"}\n",
     )
     .unwrap();
-    let index = Index::open(&dir.0.join("index")).unwrap();
+    let index = Index::open(&dir.path().join("index")).unwrap();
     import(&index, more.to_str().unwrap(), &ImportOptions::default()).unwrap();
 
     let after = post(server.addr, body).json();
