@@ -22,8 +22,26 @@ struct Cli {
         default_value = "./linkdex-data"
     )]
     data: PathBuf,
+    /// Where records live and queries run: the embedded index (--data) or a ClickHouse server
+    /// or cluster (--clickhouse-*).
+    #[arg(
+        long,
+        global = true,
+        env = "LINKDEX_BACKEND",
+        value_enum,
+        default_value = "embedded"
+    )]
+    backend: BackendKind,
+    #[command(flatten)]
+    clickhouse: commands::clickhouse::Connection,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BackendKind {
+    Embedded,
+    Clickhouse,
 }
 
 #[derive(Subcommand)]
@@ -49,21 +67,26 @@ enum Command {
     /// Manage the users of `serve` (salted argon2 hashes in <data>/users).
     #[command(subcommand)]
     User(commands::serve::UserCommand),
+    /// ClickHouse backend: create the tables, show the SQL of a request.
+    #[command(subcommand)]
+    Clickhouse(commands::clickhouse::Command),
     /// Time a fixed query mix over the index in-process (per-class p50/p99, bytes/record, peak RSS).
     Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ch = (cli.backend == BackendKind::Clickhouse).then_some(&cli.clickhouse);
     let result = match cli.command {
-        Command::Import(args) => commands::import::run(&cli.data, args),
+        Command::Import(args) => commands::import::run(&cli.data, ch, args),
         Command::Ingest(args) => commands::ingest::run(&cli.data, args),
-        Command::Query(args) => commands::query::run(&cli.data, args),
+        Command::Query(args) => commands::query::run(&cli.data, ch, args),
+        Command::Clickhouse(cmd) => commands::clickhouse::run(&cli.clickhouse, cmd),
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
         Command::Rank(args) => commands::rank::run(&cli.data, args),
         Command::Gen(args) => commands::gen::run(&cli.data, args),
-        Command::Serve(args) => commands::serve::serve(&cli.data, args),
+        Command::Serve(args) => commands::serve::serve(&cli.data, ch, args),
         Command::Demo(args) => commands::serve::demo(args),
         Command::User(cmd) => commands::serve::user(&cli.data, cmd),
         Command::Bench(args) => commands::bench::run(&cli.data, args),

@@ -59,6 +59,9 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The destination (another backend) refused a chunk.
+    #[error("writing records: {0}")]
+    Sink(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Imports the JSONL records of `name` (a path or `-`) into `index` as one commit.
@@ -67,22 +70,41 @@ pub fn import(
     name: &str,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    let mut writer = index.writer()?;
+    let mut report = read_records(name, opts, |chunk| writer.write_segment(chunk))?;
+    report.generation = writer.manifest().generation;
+    writer.merge_pending()?;
+    if report.accepted > 0 {
+        report.generation = writer.commit()?;
+        if writer.manifest().segments.len() > opts.merge_above {
+            report.generation = writer.merge_all()?;
+        }
+    }
+    Ok(report)
+}
+
+/// Reads the JSONL records of `name` and hands them to `write` in chunks of at most
+/// `opts.chunk_records`, in line order (the order decides which of two observations of a key
+/// is the newer import). Bad lines are counted and listed in the report, not written.
+pub fn read_records<E>(
+    name: &str,
+    opts: &ImportOptions,
+    mut write: impl FnMut(Vec<Record>) -> Result<(), E>,
+) -> Result<ImportReport, ImportError>
+where
+    ImportError: From<E>,
+{
     let read_err = |source| ImportError::Read {
         name: name.to_string(),
         source,
     };
     let mut input = open_source(name).map_err(read_err)?;
-    let mut writer = index.writer()?;
-    let mut report = ImportReport {
-        generation: writer.manifest().generation,
-        ..Default::default()
-    };
+    let mut report = ImportReport::default();
     let mut chunk: Vec<Record> = Vec::new();
     let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
     let mut number = 0u64;
     loop {
-        // Read a batch of lines, parse it on every core, then apply the results in line order
-        // (the order decides which of two observations of a key is the newer import).
+        // Read a batch of lines, parse it on every core, then apply the results in line order.
         batch.clear();
         while batch.len() < PARSE_BATCH {
             let mut line = Vec::new();
@@ -103,7 +125,7 @@ pub fn import(
                     report.accepted += 1;
                     chunk.push(r);
                     if chunk.len() >= opts.chunk_records {
-                        writer.write_segment(std::mem::take(&mut chunk))?;
+                        write(std::mem::take(&mut chunk))?;
                     }
                 }
                 Err(reason) => {
@@ -118,13 +140,8 @@ pub fn import(
             }
         }
     }
-    writer.write_segment(chunk)?;
-    writer.merge_pending()?;
-    if report.accepted > 0 {
-        report.generation = writer.commit()?;
-        if writer.manifest().segments.len() > opts.merge_above {
-            report.generation = writer.merge_all()?;
-        }
+    if !chunk.is_empty() {
+        write(chunk)?;
     }
     Ok(report)
 }

@@ -15,7 +15,7 @@ mod target;
 
 pub use archive::{ingest, IngestError, IngestOptions};
 pub use fetch::Fetch;
-pub use import::{import, ImportError, ImportOptions, ImportReport, LineError};
+pub use import::{import, read_records, ImportError, ImportOptions, ImportReport, LineError};
 pub use recrawl::apply_captures;
 pub use report::{ArchiveError, Event, FileReport, IngestReport};
 pub use source::open_source;

@@ -18,10 +18,14 @@ pub use bulk_ranks::{
 };
 pub use engine::Engine;
 pub use error::{ApiError, ErrorCode};
+pub use exec::{Answer, Row};
 pub use fields::{FieldType, FieldValue, RecordField, ResultField, RECORD_FIELDS, TARGET_METRICS};
+pub use filter::{Cond, NumOp, Test};
 pub use filter::{Expr, MAX_CONDITIONS, MAX_DEPTH};
+pub use metrics::{reported_rank, CountMap, Metrics};
 pub use metrics::{scale, unscale};
 pub use registry::available_filters;
+pub use render::render;
 pub use request::{parse_request, IntersectionMode, RankScale, Request, StatusType, Target};
 
 use serde_json::{Map, Value};

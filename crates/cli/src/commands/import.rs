@@ -5,6 +5,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use linkdex_ingest::{import, ImportOptions};
 use linkdex_store::Index;
 
+use super::clickhouse::Connection;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// JSONL files (.jsonl, .jsonl.gz, .jsonl.zst), or - for stdin.
@@ -20,8 +22,11 @@ pub struct Args {
     seen_at: Option<String>,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let index = Index::open(data)?;
+pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
+    let index = match ch {
+        None => Some(Index::open(data)?),
+        Some(_) => None,
+    };
     let mut failed = false;
     for file in &args.files {
         let now = match &args.seen_at {
@@ -34,7 +39,22 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             ..ImportOptions::default()
         };
         let started = Instant::now();
-        let report = import(&index, file, &opts)?;
+        let (report, written) = match (&index, ch) {
+            (Some(index), _) => {
+                let r = import(index, file, &opts)?;
+                let g = format!("generation {}", r.generation);
+                (r, g)
+            }
+            (None, Some(conn)) => {
+                let (r, stats) = super::clickhouse::import(conn, file, &opts)?;
+                let w = format!(
+                    "{} rows written, {} unchanged",
+                    stats.written, stats.unchanged
+                );
+                (r, w)
+            }
+            (None, None) => unreachable!("one backend is chosen"),
+        };
         let secs = started.elapsed().as_secs_f64();
         for e in &report.errors {
             eprintln!("{file}:{}: {}", e.line, e.reason);
@@ -46,12 +66,11 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         println!(
-            "{file}: {} accepted, {} rejected, {:.1}s ({:.0} records/s), generation {}",
+            "{file}: {} accepted, {} rejected, {:.1}s ({:.0} records/s), {written}",
             report.accepted,
             report.rejected,
             secs,
             report.accepted as f64 / secs.max(1e-9),
-            report.generation
         );
         failed |= report.rejected > 0;
     }

@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod clickhouse;
 pub mod gen;
 pub mod import;
 pub mod ingest;

@@ -1,10 +1,10 @@
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use linkdex_api::{answer_body, Pricing};
-use linkdex_query::Engine;
+use linkdex_query::{Backend, Engine};
+
+use super::clickhouse::{backend, read_body, Connection};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -13,15 +13,13 @@ pub struct Args {
 }
 
 /// Prints exactly the envelope the API would answer for this body.
-pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let mut body = Vec::new();
-    if args.file == "-" {
-        std::io::stdin().read_to_end(&mut body)?;
-    } else {
-        body = std::fs::read(&args.file).with_context(|| args.file.clone())?;
-    }
-    let engine = Engine::open(data)?;
-    let envelope = answer_body(&engine, &body, &Pricing::default());
+pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
+    let body = read_body(&args.file)?;
+    let backend: Box<dyn Backend> = match ch {
+        Some(conn) => Box::new(backend(conn)?),
+        None => Box::new(Engine::open(data)?),
+    };
+    let envelope = answer_body(backend.as_ref(), &body, &Pricing::default());
     println!("{}", serde_json::to_string_pretty(&envelope)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use linkdex_api::{Limits, Pricing, ServerConfig, UsersSource};
-use linkdex_query::Engine;
+use linkdex_clickhouse::ClickHouse;
+use linkdex_query::{Backend, Engine};
+
+use super::clickhouse::Connection;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,9 +46,19 @@ fn users_file(data: &Path, given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| data.join("users"))
 }
 
-pub fn serve(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let engine =
-        Engine::open(data).with_context(|| format!("opening the index {}", data.display()))?;
+pub fn serve(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
+    let (backend, what): (Arc<dyn Backend>, String) = match ch {
+        Some(conn) => {
+            let config = conn.config()?;
+            let what = format!("ClickHouse {} (database {})", config.url, config.database);
+            (Arc::new(ClickHouse::new(config)), what)
+        }
+        None => {
+            let engine = Engine::open(data)
+                .with_context(|| format!("opening the index {}", data.display()))?;
+            (Arc::new(engine), data.display().to_string())
+        }
+    };
     let file = users_file(data, args.users_file);
     let users = UsersSource::from_env_or_file(file.exists().then_some(file));
     let mut config = ServerConfig::new(args.listen, users);
@@ -60,11 +73,10 @@ pub fn serve(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
         base_per_task: args.price_per_task,
         per_item: args.price_per_item,
     };
-    linkdex_api::serve_until_signal(config, Arc::new(engine), |addr| {
+    linkdex_api::serve_until_signal(config, backend, |addr| {
         eprintln!(
-            "linkdex: serving {} on http://{addr}/v3/backlinks/domain_intersection/live \
-             (Link Gap page: http://{addr}/)",
-            data.display()
+            "linkdex: serving {what} on http://{addr}/v3/backlinks/domain_intersection/live \
+             (Link Gap page: http://{addr}/)"
         );
     })?;
     Ok(ExitCode::SUCCESS)

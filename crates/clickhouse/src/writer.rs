@@ -1,0 +1,159 @@
+//! Batched upserts with the contract's merge rules. A batch is folded in order, the stored
+//! rows of its keys are read, each key's merged record is inserted with a version one above
+//! the stored one (ReplacingMergeTree keeps the highest), and keys whose merge changes nothing
+//! are not written at all: importing the same file twice leaves the same table.
+//!
+//! Each batch is one INSERT: on one node it is atomic; a killed import leaves whole batches,
+//! and running it again converges to the same state (merge is idempotent).
+
+use std::collections::BTreeMap;
+
+use linkdex_model::{Record, RecordKey};
+use linkdex_store::host_order_key;
+use serde_json::{Map, Value};
+
+use crate::client::Client;
+use crate::error::ChError;
+use crate::literal::string;
+use crate::rows::{from_row, to_row};
+use crate::schema::Layout;
+
+/// Keys looked up per statement.
+const LOOKUP_KEYS: usize = 5_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Rows inserted (new keys, and stored keys the batch changed).
+    pub written: u64,
+    /// Keys whose stored record already held everything the batch said.
+    pub unchanged: u64,
+}
+
+pub struct Writer {
+    client: Client,
+    layout: Layout,
+    pending: Vec<Record>,
+    batch: usize,
+    stats: WriteStats,
+}
+
+impl Writer {
+    pub fn new(client: Client) -> Writer {
+        let layout = Layout::of(client.config());
+        Writer {
+            client,
+            layout,
+            pending: Vec::new(),
+            batch: 50_000,
+            stats: WriteStats::default(),
+        }
+    }
+
+    /// Records held before a batch is written.
+    pub fn with_batch(mut self, records: usize) -> Writer {
+        self.batch = records.max(1);
+        self
+    }
+
+    /// Adds one observation; writes a batch when enough are pending.
+    pub fn add(&mut self, r: Record) -> Result<(), ChError> {
+        self.pending.push(r);
+        if self.pending.len() >= self.batch {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything pending.
+    pub fn flush(&mut self) -> Result<(), ChError> {
+        let records = std::mem::take(&mut self.pending);
+        if records.is_empty() {
+            return Ok(());
+        }
+        let folded = fold(records);
+        let mut rows = Vec::new();
+        let records: Vec<&Record> = folded.values().collect();
+        let mut stored = BTreeMap::new();
+        for chunk in records.chunks(LOOKUP_KEYS) {
+            self.lookup(chunk, &mut stored)?;
+        }
+        for (key, r) in &folded {
+            match stored.get(key) {
+                Some((s, version)) => {
+                    let merged = Record::merge(s, r);
+                    if &merged == s {
+                        self.stats.unchanged += 1;
+                    } else {
+                        to_row(&merged, version + 1, &mut rows);
+                        self.stats.written += 1;
+                    }
+                }
+                None => {
+                    to_row(r, 1, &mut rows);
+                    self.stats.written += 1;
+                }
+            }
+        }
+        if !rows.is_empty() {
+            self.client
+                .insert("links", "JSONEachRow", &rows, &self.layout.write_settings())?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending and returns the counts.
+    pub fn finish(mut self) -> Result<WriteStats, ChError> {
+        self.flush()?;
+        Ok(self.stats)
+    }
+
+    /// The stored record and version of each key of `records` that is stored.
+    fn lookup(
+        &self,
+        records: &[&Record],
+        out: &mut BTreeMap<RecordKey, (Record, u64)>,
+    ) -> Result<(), ChError> {
+        let mut hosts: Vec<String> = Vec::new();
+        let mut tuples = Vec::with_capacity(records.len());
+        for r in records {
+            hosts.push(string(&host_order_key(&r.domain_to)));
+            tuples.push(format!(
+                "({}, {}, {})",
+                string(&r.url_from),
+                string(&r.url_to),
+                string(r.item_type.as_str())
+            ));
+        }
+        hosts.sort();
+        hosts.dedup();
+        let sql = format!(
+            "SELECT * FROM links FINAL WHERE target_key IN ({}) AND (url_from, url_to, item_type) IN ({}) FORMAT JSONEachRow",
+            hosts.join(", "),
+            tuples.join(", ")
+        );
+        let body = self
+            .client
+            .query(&sql, &[("optimize_move_to_prewhere", "0")])?;
+        for line in body.lines().filter(|l| !l.trim().is_empty()) {
+            let row: Map<String, Value> = serde_json::from_str(line)
+                .map_err(|e| ChError::decode(format!("stored row is not JSON: {e}")))?;
+            let (r, version) = from_row(row)?;
+            out.insert(r.key(), (r, version));
+        }
+        Ok(())
+    }
+}
+
+/// Observations of equal keys merged in the order given.
+fn fold(records: Vec<Record>) -> BTreeMap<RecordKey, Record> {
+    let mut out: BTreeMap<RecordKey, Record> = BTreeMap::new();
+    for r in records {
+        let key = r.key();
+        let merged = match out.remove(&key) {
+            Some(prev) => Record::merge(&prev, &r),
+            None => r,
+        };
+        out.insert(key, merged);
+    }
+    out
+}
