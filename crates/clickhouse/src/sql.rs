@@ -102,20 +102,47 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
     for i in 0..req.targets.len() {
         row.extend(SLOT_COLUMNS.iter().map(|c| format!("t{i}_{c}")));
     }
+    // Level 5: the count maps are finished (counted, sorted, cut) for the page's rows only.
+    let columns =
+        std::iter::repeat_n(&"", 3).chain((0..req.targets.len()).flat_map(|_| SLOT_COLUMNS.iter()));
+    let finished: Vec<String> = columns
+        .enumerate()
+        .map(|(k, name)| {
+            let element = format!("tupleElement(r, {})", k + 1);
+            if MAP_COLUMNS.contains(name) {
+                count_map(&element, req.internal_list_limit)
+            } else {
+                element
+            }
+        })
+        .collect();
     let (start, end) = (req.offset, req.offset.saturating_add(req.limit));
     format!(
-        "SELECT count() AS total, groupArrayIf(({}), rn >= {start} AND rn < {end}) AS rows\n\
+        "SELECT any(total), groupArrayIf(({}), length(rows) > 0)\n\
+         FROM (\n\
+         SELECT count() AS total, groupArrayIf(({}), rn >= {start} AND rn < {end}) AS rows\n\
          FROM (SELECT *, rowNumberInAllBlocks() AS rn FROM (\n\
-         SELECT * FROM (\n{level1}\n) ORDER BY {}\n))\nFORMAT JSONCompact",
+         SELECT * FROM (\n{level1}\n) ORDER BY {}\n))\n\
+         ) LEFT ARRAY JOIN rows AS r\nFORMAT JSONCompact",
+        finished.join(", "),
         row.join(", "),
         order.join(", ")
     )
 }
 
+/// The slot columns that hold (value, page) pairs until level 5 makes them count maps.
+const MAP_COLUMNS: &[&str] = &[
+    "tld",
+    "types",
+    "attributes",
+    "platform_types",
+    "semantic_locations",
+    "countries",
+];
+
 /// The aggregates of target slot `i` over the records with flag `f{i}`.
 fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
     let f = format!("f{i}");
-    let limit = req.internal_list_limit;
     let rank1000 = format!(
         "if(t{i}_mass <= 0, 0, least(greatest(floor(1000 + 100 * log10(t{i}_mass) + 0.5), 0), 1000))"
     );
@@ -171,7 +198,7 @@ fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
         format!("{rank} AS t{i}_rank"),
     ];
     for (name, raw) in maps {
-        out.push(format!("{} AS t{i}_{name}", count_map(&raw, limit)));
+        out.push(format!("{raw} AS t{i}_{name}"));
     }
     out
 }
@@ -327,14 +354,17 @@ fn metric_column(metric: &str) -> &str {
     }
 }
 
-/// Sort key of a rule: (value, is-null flag) over the level-1 columns.
+/// Sort key of a rule: (value, is-null flag) over the level-1 columns. Where the value is null
+/// or the target missing, the value is a constant, so such rows tie on this rule (§7).
 fn order_value(field: ResultField) -> (String, String) {
     let v = result_value(field);
-    let null = match v.guard {
-        Some(g) => format!("NOT ({g})"),
-        None => "0".into(),
-    };
-    (v.sql, null)
+    match v.guard {
+        Some(g) => {
+            let blank = if v.sql == "D" { "''" } else { "0" };
+            (format!("if({g}, {}, {blank})", v.sql), format!("NOT ({g})"))
+        }
+        None => (v.sql, "0".into()),
+    }
 }
 
 fn expr<F: Copy>(e: &Expr<F>, value: &dyn Fn(F) -> Value) -> String {

@@ -157,3 +157,18 @@ fn fold(records: Vec<Record>) -> BTreeMap<RecordKey, Record> {
     }
     out
 }
+
+/// Every stored record (after FINAL), in key order. For exports and checks; holds the answer
+/// in memory.
+pub fn read_all(client: &Client) -> Result<Vec<Record>, ChError> {
+    let sql = "SELECT * FROM links FINAL ORDER BY url_from, url_to, item_type FORMAT JSONEachRow";
+    let body = client.query(sql, &[("optimize_move_to_prewhere", "0")])?;
+    body.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let row: Map<String, Value> = serde_json::from_str(line)
+                .map_err(|e| ChError::decode(format!("stored row is not JSON: {e}")))?;
+            from_row(row).map(|(r, _)| r)
+        })
+        .collect()
+}

@@ -45,7 +45,7 @@ fn compare(nodes: &[Config], seed: u64, requests: usize, layout: &str) -> usize 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
     #[test]
     fn single_node_matches_embedded(seed in any::<u64>()) {
