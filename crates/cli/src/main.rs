@@ -79,7 +79,7 @@ fn main() -> ExitCode {
     let ch = (cli.backend == BackendKind::Clickhouse).then_some(&cli.clickhouse);
     let result = match cli.command {
         Command::Import(args) => commands::import::run(&cli.data, ch, args),
-        Command::Ingest(args) => commands::ingest::run(&cli.data, args),
+        Command::Ingest(args) => commands::ingest::run(&cli.data, ch, args),
         Command::Query(args) => commands::query::run(&cli.data, ch, args),
         Command::Clickhouse(cmd) => commands::clickhouse::run(&cli.clickhouse, cmd),
         Command::Verify => commands::verify(&cli.data),

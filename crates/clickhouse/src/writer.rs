@@ -6,7 +6,7 @@
 //! Each batch is one INSERT: on one node it is atomic; a killed import leaves whole batches,
 //! and running it again converges to the same state (merge is idempotent).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use linkdex_model::{Record, RecordKey};
 use linkdex_store::host_order_key;
@@ -158,17 +158,52 @@ fn fold(records: Vec<Record>) -> BTreeMap<RecordKey, Record> {
     out
 }
 
-/// Every stored record (after FINAL), in key order. For exports and checks; holds the answer
-/// in memory.
-pub fn read_all(client: &Client) -> Result<Vec<Record>, ChError> {
-    let sql = "SELECT * FROM links FINAL ORDER BY url_from, url_to, item_type FORMAT JSONEachRow";
+/// The stored records (and versions) a `SELECT * ... FORMAT JSONEachRow` returns.
+fn select(client: &Client, sql: &str) -> Result<Vec<(Record, u64)>, ChError> {
     let body = client.query(sql, &[("optimize_move_to_prewhere", "0")])?;
     body.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|line| {
             let row: Map<String, Value> = serde_json::from_str(line)
                 .map_err(|e| ChError::decode(format!("stored row is not JSON: {e}")))?;
-            from_row(row).map(|(r, _)| r)
+            from_row(row)
         })
         .collect()
+}
+
+/// Every stored record (after FINAL), in key order. For exports and checks; holds the answer
+/// in memory.
+pub fn read_all(client: &Client) -> Result<Vec<Record>, ChError> {
+    let sql = "SELECT * FROM links FINAL ORDER BY url_from, url_to, item_type FORMAT JSONEachRow";
+    Ok(select(client, sql)?.into_iter().map(|(r, _)| r).collect())
+}
+
+/// URLs per statement of [`affected`].
+const AFFECTED_URLS: usize = 2_000;
+
+/// The stored records whose referring or linked page is one of `urls`, or whose indirect path
+/// passes through one (what a recrawl of those pages can change), each key once.
+pub fn affected(client: &Client, urls: &[&str]) -> Result<Vec<Record>, ChError> {
+    let mut found: BTreeMap<RecordKey, Record> = BTreeMap::new();
+    for chunk in urls.chunks(AFFECTED_URLS) {
+        let list: Vec<String> = chunk.iter().map(|u| string(u)).collect();
+        let list = list.join(", ");
+        // The path is JSON text: the regex narrows it down, the exact test below decides.
+        let sql = format!(
+            "SELECT * FROM links FINAL WHERE url_from IN ({list}) OR url_to IN ({list}) \
+             OR hasAny(extractAll(ifNull(indirect_link_path, ''), '\"url\":\"([^\"]*)\"'), [{list}]) \
+             FORMAT JSONEachRow"
+        );
+        let wanted: HashSet<&str> = chunk.iter().copied().collect();
+        for (r, _) in select(client, &sql)? {
+            let through = r.indirect_link_path.iter().flatten();
+            let hit = wanted.contains(r.url_from.as_str())
+                || wanted.contains(r.url_to.as_str())
+                || through.into_iter().any(|h| wanted.contains(h.url.as_str()));
+            if hit {
+                found.insert(r.key(), r);
+            }
+        }
+    }
+    Ok(found.into_values().collect())
 }

@@ -9,10 +9,12 @@
 
 use std::collections::HashSet;
 use std::io;
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use linkdex_extract::Captures;
-use linkdex_store::{Index, StoreError};
+use linkdex_model::Record;
+use linkdex_store::{Index, IndexWriter, StoreError};
 use linkdex_warc::WarcReader;
 
 use crate::existing::affected_records;
@@ -52,6 +54,52 @@ pub enum IngestError {
     Spill { dir: String, source: io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another backend failed to read the stored state or to write the outcome.
+    #[error("backend: {0}")]
+    Target(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Where an ingest reads the stored state from and writes its outcome to.
+pub trait IngestTarget {
+    /// A directory for the spill file of captures.
+    fn spill_dir(&self) -> PathBuf;
+    /// The stored records whose referring or linked page is one of `urls`, or whose indirect
+    /// path passes through one: each key once, as readers see it.
+    fn affected(&mut self, urls: &HashSet<String>) -> Result<Vec<Record>, IngestError>;
+    /// Writes one chunk of the run's records (the new state of their keys).
+    fn write(&mut self, chunk: Vec<Record>) -> Result<(), IngestError>;
+    /// Makes every chunk visible; returns the generation (0 where the backend has none).
+    fn commit(&mut self) -> Result<u64, IngestError>;
+}
+
+/// The embedded index as an ingest target: one commit for the whole run.
+struct Embedded<'a> {
+    index: &'a Index,
+    writer: IndexWriter,
+    merge_above: usize,
+}
+
+impl IngestTarget for Embedded<'_> {
+    fn spill_dir(&self) -> PathBuf {
+        self.index.dir().to_path_buf()
+    }
+
+    fn affected(&mut self, urls: &HashSet<String>) -> Result<Vec<Record>, IngestError> {
+        let snap = self.index.snapshot()?;
+        Ok(affected_records(&snap, urls)?)
+    }
+
+    fn write(&mut self, chunk: Vec<Record>) -> Result<(), IngestError> {
+        Ok(self.writer.write_segment(chunk)?)
+    }
+
+    fn commit(&mut self) -> Result<u64, IngestError> {
+        let mut generation = self.writer.commit()?;
+        if self.writer.manifest().segments.len() > self.merge_above {
+            generation = self.writer.merge_all()?;
+        }
+        Ok(generation)
+    }
 }
 
 /// Ingests the captures of `files` (paths, or `-` for stdin) into `index` as one commit.
@@ -61,17 +109,35 @@ pub fn ingest(
     opts: &IngestOptions,
     on: &mut dyn FnMut(Event<'_>),
 ) -> Result<IngestReport, IngestError> {
+    let writer = index.writer()?;
+    let generation = writer.manifest().generation;
+    let mut target = Embedded {
+        index,
+        writer,
+        merge_above: opts.merge_above,
+    };
+    let mut report = ingest_into(&mut target, files, opts, on)?;
+    if report.written == 0 {
+        report.generation = generation;
+    }
+    Ok(report)
+}
+
+/// Ingests the captures of `files` into any target (see [`IngestTarget`]).
+pub fn ingest_into(
+    target: &mut dyn IngestTarget,
+    files: &[String],
+    opts: &IngestOptions,
+    on: &mut dyn FnMut(Event<'_>),
+) -> Result<IngestReport, IngestError> {
     let started = Instant::now();
+    let dir = target.spill_dir();
     let spill_err = |source| IngestError::Spill {
-        dir: index.dir().display().to_string(),
+        dir: dir.display().to_string(),
         source,
     };
-    let mut writer = index.writer()?;
-    let mut report = IngestReport {
-        generation: writer.manifest().generation,
-        ..Default::default()
-    };
-    let mut spill = Spill::new(index.dir()).map_err(spill_err)?;
+    let mut report = IngestReport::default();
+    let mut spill = Spill::new(&dir).map_err(spill_err)?;
     let mut urls: HashSet<String> = HashSet::new();
     for file in files {
         let file_started = Instant::now();
@@ -111,8 +177,7 @@ pub fn ingest(
     on(Event::Applying {
         captures: spill.len() as u64,
     });
-    let snap = index.snapshot()?;
-    let existing = affected_records(&snap, &urls)?;
+    let existing = target.affected(&urls)?;
     drop(urls);
     report.stored_read = existing.len() as u64;
     let mut failed: Option<io::Error> = None;
@@ -134,13 +199,10 @@ pub fn ingest(
         if chunk.is_empty() {
             break;
         }
-        writer.write_segment(chunk)?;
+        target.write(chunk)?;
     }
     if report.written > 0 {
-        report.generation = writer.commit()?;
-        if writer.manifest().segments.len() > opts.merge_above {
-            report.generation = writer.merge_all()?;
-        }
+        report.generation = target.commit()?;
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

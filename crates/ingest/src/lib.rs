@@ -13,7 +13,7 @@ mod source;
 mod spill;
 mod target;
 
-pub use archive::{ingest, IngestError, IngestOptions};
+pub use archive::{ingest, ingest_into, IngestError, IngestOptions, IngestTarget};
 pub use fetch::Fetch;
 pub use import::{import, read_records, ImportError, ImportOptions, ImportReport, LineError};
 pub use recrawl::apply_captures;

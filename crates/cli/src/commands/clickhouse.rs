@@ -155,3 +155,54 @@ pub fn import(
     let stats = writer.finish()?;
     Ok((report, stats))
 }
+
+/// ClickHouse as an ingest target: the stored state of the fetched pages is read with one
+/// statement per 2000 URLs; the run's records go through the writer's batched upserts.
+pub struct IngestTarget {
+    client: Client,
+    writer: Writer,
+}
+
+impl IngestTarget {
+    pub fn new(conn: &Connection) -> anyhow::Result<IngestTarget> {
+        let client = Client::new(conn.config()?);
+        Ok(IngestTarget {
+            writer: Writer::new(client.clone()),
+            client,
+        })
+    }
+}
+
+fn target_error(e: linkdex_clickhouse::ChError) -> linkdex_ingest::IngestError {
+    linkdex_ingest::IngestError::Target(Box::new(e))
+}
+
+impl linkdex_ingest::IngestTarget for IngestTarget {
+    fn spill_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir()
+    }
+
+    fn affected(
+        &mut self,
+        urls: &std::collections::HashSet<String>,
+    ) -> Result<Vec<linkdex_model::Record>, linkdex_ingest::IngestError> {
+        let mut list: Vec<&str> = urls.iter().map(String::as_str).collect();
+        list.sort_unstable();
+        linkdex_clickhouse::affected(&self.client, &list).map_err(target_error)
+    }
+
+    fn write(
+        &mut self,
+        chunk: Vec<linkdex_model::Record>,
+    ) -> Result<(), linkdex_ingest::IngestError> {
+        for r in chunk {
+            self.writer.add(r).map_err(target_error)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<u64, linkdex_ingest::IngestError> {
+        self.writer.flush().map_err(target_error)?;
+        Ok(0)
+    }
+}

@@ -2,8 +2,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use linkdex_ingest::{ingest, Event, IngestOptions};
+use linkdex_ingest::{ingest, ingest_into, Event, IngestOptions};
 use linkdex_store::Index;
+
+use super::clickhouse::Connection;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,8 +25,7 @@ pub struct Args {
     progress_every: u64,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let index = Index::open(data)?;
+pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
     let now = match &args.seen_at {
         Some(t) => Some(
             linkdex_model::parse_time(t)
@@ -60,7 +61,13 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("applying {captures} captures in date order to the stored state")
         }
     };
-    let report = ingest(&index, &args.files, &opts, &mut on)?;
+    let report = match ch {
+        Some(conn) => {
+            let mut target = super::clickhouse::IngestTarget::new(conn)?;
+            ingest_into(&mut target, &args.files, &opts, &mut on)?
+        }
+        None => ingest(&Index::open(data)?, &args.files, &opts, &mut on)?,
+    };
     for f in &report.files {
         println!(
             "{}: {} captures, {} records, {} errors, {:.1}s ({:.0} pages/s)",
