@@ -84,7 +84,7 @@ fn main() -> ExitCode {
         Command::Clickhouse(cmd) => commands::clickhouse::run(&cli.clickhouse, cmd),
         Command::Verify => commands::verify(&cli.data),
         Command::Merge => commands::merge(&cli.data),
-        Command::Rank(args) => commands::rank::run(&cli.data, args),
+        Command::Rank(args) => commands::rank::run(&cli.data, ch, args),
         Command::Gen(args) => commands::gen::run(&cli.data, args),
         Command::Serve(args) => commands::serve::serve(&cli.data, ch, args),
         Command::Demo(args) => commands::serve::demo(args),

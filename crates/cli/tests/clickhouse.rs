@@ -127,6 +127,14 @@ fn import_and_ingest_on_clickhouse_answer_like_the_embedded_index() {
         let o = common::linkdex(&idx, &args);
         assert!(o.status.success(), "{}", text(&o).1);
 
+        // Ranks computed on both backends (the generated records carry imported ranks).
+        for out in [
+            ch(url, &database, c, &["rank", "--recompute"]),
+            common::linkdex(&idx, &["rank", "--recompute"]),
+        ] {
+            assert!(out.status.success(), "{}", text(&out).1);
+        }
+
         // The same answers from both backends, for generated and ingested targets.
         let mut requests = vec![
             serde_json::json!([{"targets": {"1": "t0.com", "2": "t1.com"}, "limit": 50}]),

@@ -16,7 +16,7 @@ use crate::client::Client;
 use crate::error::ChError;
 use crate::literal::string;
 use crate::rows::{from_row, to_row};
-use crate::schema::Layout;
+use crate::schema::{Layout, SORT_KEY};
 
 /// Keys looked up per statement.
 const LOOKUP_KEYS: usize = 5_000;
@@ -171,11 +171,19 @@ fn select(client: &Client, sql: &str) -> Result<Vec<(Record, u64)>, ChError> {
         .collect()
 }
 
-/// Every stored record (after FINAL), in key order. For exports and checks; holds the answer
+/// Every record in the sort key's order, which is the embedded index's scan order (target host
+/// reversed, referring host, record key): the ranking job numbers pages in the same order.
+fn all_in_order() -> String {
+    format!("SELECT * FROM links FINAL ORDER BY {SORT_KEY} FORMAT JSONEachRow")
+}
+
+/// Every stored record (after FINAL), in the sort key's order. For exports and checks; holds the answer
 /// in memory.
 pub fn read_all(client: &Client) -> Result<Vec<Record>, ChError> {
-    let sql = "SELECT * FROM links FINAL ORDER BY url_from, url_to, item_type FORMAT JSONEachRow";
-    Ok(select(client, sql)?.into_iter().map(|(r, _)| r).collect())
+    Ok(select(client, &all_in_order())?
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect())
 }
 
 /// URLs per statement of [`affected`].
@@ -206,4 +214,38 @@ pub fn affected(client: &Client, urls: &[&str]) -> Result<Vec<Record>, ChError> 
         }
     }
     Ok(found.into_values().collect())
+}
+
+/// Passes every stored record through `f` and stores the ones it changed under the next
+/// version (the ranking job's write-back). Returns how many were written. Holds every record
+/// in memory, as the ranking job's scan does.
+pub fn rewrite_all(
+    client: &Client,
+    mut f: impl FnMut(&mut Record) -> Result<(), String>,
+) -> Result<u64, ChError> {
+    let layout = Layout::of(client.config());
+    let mut rows = Vec::new();
+    let mut pending = 0;
+    let mut written = 0;
+    for (mut r, version) in select(client, &all_in_order())? {
+        let before = r.clone();
+        f(&mut r).map_err(|reason| ChError::BadRow {
+            reason: format!("{} -> {}: {reason}", r.url_from, r.url_to),
+        })?;
+        if r != before {
+            to_row(&r, version + 1, &mut rows);
+            pending += 1;
+        }
+        if pending == 50_000 {
+            client.insert("links", "JSONEachRow", &rows, &layout.write_settings())?;
+            written += pending;
+            rows.clear();
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        client.insert("links", "JSONEachRow", &rows, &layout.write_settings())?;
+        written += pending;
+    }
+    Ok(written)
 }

@@ -20,7 +20,9 @@ mod spam_lists;
 
 pub use error::RankError;
 pub use graph::Graph;
-pub use job::{rank_index, GraphKind, JobError, JobEvent, JobOptions, JobReport};
+pub use job::{
+    rank_index, rank_target, GraphKind, JobError, JobEvent, JobOptions, JobReport, RankTarget,
+};
 pub use mass::{inbound_mass, link_rank, node_ranks};
 pub use options::{Options, Precision};
 pub use pagerank::{pagerank, pagerank_with_progress, PageRankResult, Progress};

@@ -206,3 +206,31 @@ impl linkdex_ingest::IngestTarget for IngestTarget {
         Ok(0)
     }
 }
+
+/// ClickHouse as the ranking job's target: every record is read once to build the graph and
+/// once to write back the records whose ranks changed.
+pub struct RankTarget(pub Client);
+
+fn job_error(e: linkdex_clickhouse::ChError) -> linkdex_rank::JobError {
+    linkdex_rank::JobError::Target(Box::new(e))
+}
+
+impl linkdex_rank::RankTarget for RankTarget {
+    fn scan(
+        &mut self,
+        f: &mut dyn FnMut(&linkdex_model::Record),
+    ) -> Result<(), linkdex_rank::JobError> {
+        for r in linkdex_clickhouse::read_all(&self.0).map_err(job_error)? {
+            f(&r);
+        }
+        Ok(())
+    }
+
+    fn rewrite(
+        &mut self,
+        f: &mut dyn FnMut(&mut linkdex_model::Record) -> Result<(), String>,
+    ) -> Result<u64, linkdex_rank::JobError> {
+        linkdex_clickhouse::rewrite_all(&self.0, f).map_err(job_error)?;
+        Ok(0)
+    }
+}

@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use linkdex_rank::{rank_index, GraphKind, JobEvent, JobOptions, Options};
+use linkdex_rank::{rank_index, rank_target, GraphKind, JobEvent, JobOptions, Options};
+
+use super::clickhouse::{Connection, RankTarget};
 use linkdex_store::Index;
 
 #[derive(clap::Args)]
@@ -24,8 +26,7 @@ pub struct Args {
     threads: usize,
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let index = Index::open(data)?;
+pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
     let options = JobOptions {
         pagerank: Options {
             tolerance: args.tolerance,
@@ -35,7 +36,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
         },
         recompute: args.recompute,
     };
-    let report = rank_index(&index, &options, &mut |event| match event {
+    let mut events = |event: JobEvent<'_>| match event {
         JobEvent::Scanned {
             records,
             pages,
@@ -53,7 +54,14 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             progress.elapsed.as_secs_f64()
         ),
         JobEvent::Writing => eprintln!("rank: writing"),
-    })?;
+    };
+    let report = match ch {
+        Some(conn) => {
+            let mut target = RankTarget(linkdex_clickhouse::Client::new(conn.config()?));
+            rank_target(&mut target, &options, &mut events)?
+        }
+        None => rank_index(&Index::open(data)?, &options, &mut events)?,
+    };
     if !report.page_converged {
         eprintln!(
             "rank: page graph not converged after {} iterations",

@@ -13,7 +13,8 @@ mod scan;
 
 use std::time::Instant;
 
-use linkdex_store::{Index, StoreError};
+use linkdex_model::Record;
+use linkdex_store::{Index, IndexWriter, StoreError};
 
 use crate::error::RankError;
 use crate::options::Options;
@@ -84,6 +85,39 @@ pub enum JobError {
     Rank(#[from] RankError),
     #[error("the index has too many {what} for u32 ids")]
     TooLarge { what: &'static str },
+    /// Another backend failed to read or write the records.
+    #[error("backend: {0}")]
+    Target(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Where the job reads records from and writes them back to: the embedded index, or another
+/// backend.
+pub trait RankTarget {
+    /// Calls `f` on every stored record (one per key).
+    fn scan(&mut self, f: &mut dyn FnMut(&Record)) -> Result<(), JobError>;
+    /// Passes every stored record through `f` and stores the result; returns the generation
+    /// (0 where the backend has none). The records are those `scan` saw.
+    fn rewrite(
+        &mut self,
+        f: &mut dyn FnMut(&mut Record) -> Result<(), String>,
+    ) -> Result<u64, JobError>;
+}
+
+impl RankTarget for IndexWriter {
+    fn scan(&mut self, f: &mut dyn FnMut(&Record)) -> Result<(), JobError> {
+        self.scan_all(|r| {
+            f(r);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    fn rewrite(
+        &mut self,
+        f: &mut dyn FnMut(&mut Record) -> Result<(), String>,
+    ) -> Result<u64, JobError> {
+        Ok(self.rewrite_all(f)?)
+    }
 }
 
 /// Ranks every record of `index` (see the module doc).
@@ -92,15 +126,24 @@ pub fn rank_index(
     options: &JobOptions,
     events: &mut dyn FnMut(JobEvent<'_>),
 ) -> Result<JobReport, JobError> {
-    let started = Instant::now();
+    // The writer lock is held from the first read to the commit.
     let mut writer = index.writer()?;
+    rank_target(&mut writer, options, events)
+}
+
+/// Ranks every record of any target (see the module doc).
+pub fn rank_target(
+    target: &mut dyn RankTarget,
+    options: &JobOptions,
+    events: &mut dyn FnMut(JobEvent<'_>),
+) -> Result<JobReport, JobError> {
+    let started = Instant::now();
     let mut scan = Scan::new();
     let mut failed: Option<JobError> = None;
-    writer.scan_all(|r| {
+    target.scan(&mut |r| {
         if failed.is_none() {
             failed = scan.add(r).err();
         }
-        Ok(())
     })?;
     if let Some(e) = failed {
         return Err(e);
@@ -114,7 +157,7 @@ pub fn rank_index(
     let ranks = Ranks::compute(&mut scan, &options.pagerank, events)?;
     events(JobEvent::Writing);
     let (mut filled, mut kept) = (0u64, 0u64);
-    let generation = writer.rewrite_all(|r| {
+    let generation = target.rewrite(&mut |r| {
         let imported = r.rank != 0 || r.page_from_rank != 0 || r.domain_from_rank != 0;
         if imported && !options.recompute {
             kept += 1;
