@@ -89,7 +89,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::serve(&cli.data, ch, args),
         Command::Demo(args) => commands::serve::demo(args),
         Command::User(cmd) => commands::serve::user(&cli.data, cmd),
-        Command::Bench(args) => commands::bench::run(&cli.data, args),
+        Command::Bench(args) => commands::bench::run(&cli.data, ch, args),
     };
     match result {
         Ok(code) => code,

@@ -98,7 +98,7 @@ fn decode(req: &Request, body: &str) -> Result<Answer, ChError> {
     let Value::Array(rows) = rows else {
         return Err(ChError::decode("rows is not an array"));
     };
-    let width = 3 + SLOT_COLUMNS.len() * req.targets.len();
+    let width = 3 + req.targets.len();
     let mut numbered = Vec::with_capacity(rows.len());
     for r in rows {
         let cols = r
@@ -109,8 +109,11 @@ fn decode(req: &Request, body: &str) -> Result<Answer, ChError> {
             .as_str()
             .ok_or_else(|| ChError::decode("a host that is not a string"))?;
         let metrics = cols[3..]
-            .chunks(SLOT_COLUMNS.len())
-            .map(|slot| slot_metrics(host, slot))
+            .iter()
+            .map(|slot| match slot.as_array() {
+                Some(slot) if slot.len() == SLOT_COLUMNS.len() => slot_metrics(host, slot),
+                _ => Err(ChError::decode("a target's columns are not a tuple")),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let row = Row {
             intersections: uint(&cols[2])? as usize,

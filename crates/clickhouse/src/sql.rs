@@ -93,29 +93,35 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
     let mut order: Vec<String> = Vec::new();
     for (field, desc) in req.sort_rules() {
         let (value, null) = order_value(field);
-        order.push(format!("{null} ASC"));
+        // (A bare constant would be a column position on current releases.)
+        if let Some(null) = null {
+            order.push(format!("{null} ASC"));
+        }
         order.push(format!("{value} {}", if desc { "DESC" } else { "ASC" }));
     }
     order.push("D ASC".into());
 
+    // One tuple per target slot inside the row: a tuple has at most 255 elements on 18.16.
     let mut row = vec!["rn".to_string(), "D".into(), "ic".into()];
+    let mut finished: Vec<String> = (1..=3).map(|k| format!("tupleElement(r, {k})")).collect();
     for i in 0..req.targets.len() {
-        row.extend(SLOT_COLUMNS.iter().map(|c| format!("t{i}_{c}")));
+        let slot: Vec<String> = SLOT_COLUMNS.iter().map(|c| format!("t{i}_{c}")).collect();
+        row.push(format!("({})", slot.join(", ")));
+        // Level 5: the count maps are finished (counted, sorted, cut) for the page's rows only.
+        let elements: Vec<String> = SLOT_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(j, name)| {
+                let element = format!("tupleElement(tupleElement(r, {}), {})", 4 + i, j + 1);
+                if MAP_COLUMNS.contains(name) {
+                    count_map(&element, req.internal_list_limit)
+                } else {
+                    element
+                }
+            })
+            .collect();
+        finished.push(format!("({})", elements.join(", ")));
     }
-    // Level 5: the count maps are finished (counted, sorted, cut) for the page's rows only.
-    let columns =
-        std::iter::repeat_n(&"", 3).chain((0..req.targets.len()).flat_map(|_| SLOT_COLUMNS.iter()));
-    let finished: Vec<String> = columns
-        .enumerate()
-        .map(|(k, name)| {
-            let element = format!("tupleElement(r, {})", k + 1);
-            if MAP_COLUMNS.contains(name) {
-                count_map(&element, req.internal_list_limit)
-            } else {
-                element
-            }
-        })
-        .collect();
     let (start, end) = (req.offset, req.offset.saturating_add(req.limit));
     format!(
         "SELECT any(total), groupArrayIf(({}), length(rows) > 0)\n\
@@ -183,7 +189,8 @@ fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
         format!("countIf({f}) AS t{i}_n"),
         format!("sumIf(links_count, {f}) AS t{i}_backlinks"),
         format!("minIf(first_seen, {f}) AS t{i}_first_seen"),
-        format!("if(countIf({f} AND is_lost = 0) > 0, NULL, maxIf(lost_date, {f} AND is_lost = 1)) AS t{i}_lost"),
+        // (NULL also without records: releases disagree on maxIf over no rows.)
+        format!("if(t{i}_n = 0 OR countIf({f} AND is_lost = 0) > 0, NULL, maxIf(lost_date, {f} AND is_lost = 1)) AS t{i}_lost"),
         format!("intDiv(2 * sumIf(backlink_spam_score, {f}) + t{i}_n, 2 * greatest(t{i}_n, 1)) AS t{i}_score"),
         format!("sumIf(links_count, {f} AND is_broken = 1) AS t{i}_broken_backlinks"),
         format!("uniqExactIf(url_to, {f} AND is_broken = 1) AS t{i}_broken_pages"),
@@ -356,14 +363,17 @@ fn metric_column(metric: &str) -> &str {
 
 /// Sort key of a rule: (value, is-null flag) over the level-1 columns. Where the value is null
 /// or the target missing, the value is a constant, so such rows tie on this rule (§7).
-fn order_value(field: ResultField) -> (String, String) {
+fn order_value(field: ResultField) -> (String, Option<String>) {
     let v = result_value(field);
     match v.guard {
         Some(g) => {
             let blank = if v.sql == "D" { "''" } else { "0" };
-            (format!("if({g}, {}, {blank})", v.sql), format!("NOT ({g})"))
+            (
+                format!("if({g}, {}, {blank})", v.sql),
+                Some(format!("NOT ({g})")),
+            )
         }
-        None => (v.sql, "0".into()),
+        None => (v.sql, None),
     }
 }
 

@@ -77,3 +77,37 @@ fn comparisons_find_referring_hosts() {
     }
     assert!(found >= 10, "only {found} of 60 requests found anything");
 }
+
+/// Twenty targets (the contract's maximum): every per-target column of a row still fits the
+/// server's limits, and the answer is the embedded one.
+#[test]
+fn twenty_targets_match_embedded() {
+    let Some(nodes) = common::single("twenty") else {
+        return;
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(20);
+    let observations = linkdex_testkit::gen_observations(&mut rng, 400);
+    common::write(&nodes[0], &observations, 100);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = common::embedded(dir.path(), &observations, 1);
+    let mut hosts: Vec<String> = observations.iter().map(|r| r.domain_to.clone()).collect();
+    hosts.sort();
+    hosts.dedup();
+    let targets: serde_json::Map<String, serde_json::Value> = (1..=20)
+        .map(|k| (k.to_string(), hosts[k % hosts.len()].clone().into()))
+        .collect();
+    for mode in ["all", "partial"] {
+        let request = serde_json::json!({
+            "targets": targets, "intersection_mode": mode, "backlinks_status_type": "all",
+            "internal_list_limit": 5, "limit": 50, "order_by": ["20.backlinks,desc"],
+        });
+        let req = parse_request(request.as_object().unwrap()).unwrap();
+        let want = engine.run(&req).unwrap();
+        let got = ClickHouse::new(nodes[0].clone()).run(&req).unwrap();
+        assert_eq!(got, want, "{mode}");
+        if mode == "partial" {
+            assert!(want["total_count"].as_u64() > Some(0));
+        }
+    }
+    common::drop_database(&nodes);
+}

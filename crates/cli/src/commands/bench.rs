@@ -11,7 +11,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use linkdex_query::{parse_request, Engine};
+use linkdex_query::{parse_request, Engine, Request};
+
+use super::clickhouse::Connection;
+
+/// Runs one validated request on the backend under test.
+type Runner = Box<dyn Fn(&Request) -> anyhow::Result<Value>>;
 use serde_json::{json, Value};
 
 #[derive(clap::Args)]
@@ -148,7 +153,7 @@ fn dir_bytes(dir: &Path) -> anyhow::Result<u64> {
     Ok(total)
 }
 
-pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
     let classes: Vec<_> = mix()
         .into_iter()
         .filter(|(name, _, _)| {
@@ -168,19 +173,40 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!classes.is_empty(), "--classes matches no class of the mix");
 
     let opened = Instant::now();
-    let engine = Engine::open(data)?;
-    let snap = engine.snapshot()?;
-    let open_ms = opened.elapsed().as_secs_f64() * 1e3;
-    let records = snap.record_count();
-    let segments = snap.segments.len();
-    drop(snap);
-    let bytes = dir_bytes(data)?;
+    let (runner, records, segments, bytes, open_ms): (Runner, u64, usize, u64, f64) = match ch {
+        Some(conn) => {
+            let backend = super::clickhouse::backend(conn)?;
+            let (records, bytes) = super::clickhouse::table_size(&backend)?;
+            let open_ms = opened.elapsed().as_secs_f64() * 1e3;
+            println!(
+                "clickhouse {} (database {}): {records} stored records, {bytes} bytes on disk \
+                 ({:.1} bytes/record)",
+                backend.client().config().url,
+                backend.client().config().database,
+                bytes as f64 / records.max(1) as f64
+            );
+            let run: Runner = Box::new(move |req| Ok(backend.run(req)?));
+            (run, records, 0, bytes, open_ms)
+        }
+        None => {
+            let engine = Engine::open(data)?;
+            let snap = engine.snapshot()?;
+            let open_ms = opened.elapsed().as_secs_f64() * 1e3;
+            let records = snap.record_count();
+            let segments = snap.segments.len();
+            drop(snap);
+            let bytes = dir_bytes(data)?;
+            println!(
+                "index {}: {records} stored records in {segments} segments, {bytes} bytes on disk \
+                 ({:.1} bytes/record), opened in {open_ms:.1} ms",
+                data.display(),
+                bytes as f64 / records.max(1) as f64
+            );
+            let run: Runner = Box::new(move |req| Ok(engine.run(req)?));
+            (run, records, segments, bytes, open_ms)
+        }
+    };
     let bytes_per_record = bytes as f64 / records.max(1) as f64;
-    println!(
-        "index {}: {records} stored records in {segments} segments, {bytes} bytes on disk \
-         ({bytes_per_record:.1} bytes/record), opened in {open_ms:.1} ms",
-        data.display()
-    );
     println!(
         "{:<14} {:>5} {:>10} {:>10} {:>10} {:>10} {:>12}",
         "class", "runs", "p50 ms", "p99 ms", "min ms", "max ms", "total_count"
@@ -193,7 +219,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("class {name}: invalid request: {e}"))?;
         let mut total_count = None;
         for _ in 0..args.warmup {
-            let out = engine.run(&req)?;
+            let out = runner(&req)?;
             total_count = out["total_count"].as_u64();
         }
         let mut samples = Vec::with_capacity(args.reps);
@@ -203,7 +229,7 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 break;
             }
             let started = Instant::now();
-            let out = engine.run(&req)?;
+            let out = runner(&req)?;
             samples.push(started.elapsed().as_secs_f64() * 1e3);
             total_count = out["total_count"].as_u64();
             std::hint::black_box(out);

@@ -234,3 +234,25 @@ impl linkdex_rank::RankTarget for RankTarget {
         Ok(0)
     }
 }
+
+/// Stored records (after FINAL) and the bytes of the table's active parts on this node.
+pub fn table_size(backend: &ClickHouse) -> anyhow::Result<(u64, u64)> {
+    let client = backend.client();
+    let records = client.query("SELECT count() FROM links FINAL", &[])?;
+    let table = if client.config().cluster.is_some() {
+        "links_local"
+    } else {
+        "links"
+    };
+    let bytes = client.query(
+        &format!(
+            "SELECT sum(bytes) FROM system.parts WHERE active AND database = '{}' AND table = '{table}'",
+            client.config().database
+        ),
+        &[],
+    )?;
+    Ok((
+        records.trim().parse().context("count()")?,
+        bytes.trim().parse().unwrap_or(0),
+    ))
+}
