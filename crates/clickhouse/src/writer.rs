@@ -19,7 +19,7 @@ use crate::rows::{from_row, to_row};
 use crate::schema::{Layout, SORT_KEY};
 
 /// Keys looked up per statement.
-const LOOKUP_KEYS: usize = 5_000;
+const LOOKUP_KEYS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -44,7 +44,7 @@ impl Writer {
             client,
             layout,
             pending: Vec::new(),
-            batch: 50_000,
+            batch: 100_000,
             stats: WriteStats::default(),
         }
     }
@@ -107,37 +107,34 @@ impl Writer {
         Ok(self.stats)
     }
 
-    /// The stored record and version of each key of `records` that is stored.
+    /// The stored record and version of each key of `records` that is stored. The keys go in
+    /// as five array literals (one AST node each, whatever the batch size); PREWHERE on the
+    /// sort key is safe with FINAL (every version of a key has the same sort key) and reads
+    /// the other columns only where a key matched.
     fn lookup(
         &self,
         records: &[&Record],
         out: &mut BTreeMap<RecordKey, (Record, u64)>,
     ) -> Result<(), ChError> {
-        let mut hosts: Vec<String> = Vec::new();
-        let mut tuples = Vec::with_capacity(records.len());
+        let mut columns: [Vec<String>; 5] = Default::default();
         for r in records {
-            hosts.push(string(&host_order_key(&r.domain_to)));
-            tuples.push(format!(
-                "({}, {}, {})",
-                string(&r.url_from),
-                string(&r.url_to),
-                string(r.item_type.as_str())
-            ));
+            columns[0].push(string(&host_order_key(&r.domain_to)));
+            columns[1].push(string(&r.domain_from));
+            columns[2].push(string(&r.url_from));
+            columns[3].push(string(&r.url_to));
+            columns[4].push(string(r.item_type.as_str()));
         }
-        hosts.sort();
-        hosts.dedup();
+        let arrays: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("[{}] AS k{i}", c.join(", ")))
+            .collect();
         let sql = format!(
-            "SELECT * FROM links FINAL WHERE target_key IN ({}) AND (url_from, url_to, item_type) IN ({}) FORMAT JSONEachRow",
-            hosts.join(", "),
-            tuples.join(", ")
+            "SELECT * FROM links FINAL PREWHERE ({SORT_KEY}) IN \
+             (SELECT k0, k1, k2, k3, k4 FROM system.one ARRAY JOIN {}) FORMAT JSONEachRow",
+            arrays.join(", ")
         );
-        let body = self
-            .client
-            .query(&sql, &[("optimize_move_to_prewhere", "0")])?;
-        for line in body.lines().filter(|l| !l.trim().is_empty()) {
-            let row: Map<String, Value> = serde_json::from_str(line)
-                .map_err(|e| ChError::decode(format!("stored row is not JSON: {e}")))?;
-            let (r, version) = from_row(row)?;
+        for (r, version) in select(&self.client, &sql)? {
             out.insert(r.key(), (r, version));
         }
         Ok(())
