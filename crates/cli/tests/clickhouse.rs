@@ -153,6 +153,15 @@ fn import_and_ingest_on_clickhouse_answer_like_the_embedded_index() {
             let got = answer(&ch(url, &database, c, &["query", &file]));
             assert_eq!(got, want, "request {body}");
         }
+        // `serve` answers the API from the cluster with the same result.
+        let body = serde_json::json!([{"targets": {"1": "t0.com", "2": "t1.com"}, "limit": 50}]);
+        let file = write_request(tmp.path(), "served.json", body.clone());
+        let want = answer(&ch(url, &database, c, &["query", &file]));
+        assert_eq!(
+            served(url, &database, c, &body.to_string())["tasks"][0]["result"],
+            want
+        );
+
         for node in &nodes {
             let sql = format!("DROP DATABASE IF EXISTS {database}");
             let mut cfg = linkdex_clickhouse::Config::new(node);
@@ -179,4 +188,57 @@ fn ingested_hosts(idx: &Path) -> Vec<String> {
     let mut hosts: Vec<(usize, String)> = counts.into_iter().map(|(h, n)| (n, h)).collect();
     hosts.sort_by(|a, b| b.cmp(a));
     hosts.into_iter().take(6).map(|(_, h)| h).collect()
+}
+
+/// Starts `linkdex --backend clickhouse serve` on a free loopback port, POSTs `body` to the
+/// endpoint with Basic auth, stops the server and returns the envelope.
+fn served(url: &str, database: &str, cluster: Option<&str>, body: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_linkdex"));
+    cmd.args(["--backend", "clickhouse", "--clickhouse-url", url]);
+    cmd.args(["--clickhouse-database", database]);
+    if let Some(c) = cluster {
+        cmd.args(["--clickhouse-cluster", c]);
+    }
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = cmd
+        .args(["serve", "--listen", &listen])
+        .env("LINKDEX_USERS", "tester:secret")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stream = None;
+    for _ in 0..100 {
+        match std::net::TcpStream::connect(&listen) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
+    let mut stream = stream.expect("the server listens");
+    // "tester:secret" in base64. HTTP/1.0, so the body is not chunked and ends at close.
+    let request = format!(
+        "POST /v3/backlinks/domain_intersection/live HTTP/1.0\r\nHost: {listen}\r\n\
+         Authorization: Basic dGVzdGVyOnNlY3JldA==\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(
+        response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"),
+        "{response}"
+    );
+    let (_, payload) = response.split_once("\r\n\r\n").expect("a body");
+    serde_json::from_str(payload).unwrap_or_else(|e| panic!("{e}: {payload}"))
 }
