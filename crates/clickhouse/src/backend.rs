@@ -5,8 +5,6 @@ use linkdex_query::{
     parse_bulk_ranks, parse_request, render, reported_rank, scale, Answer, ApiError, Backend,
     CountMap, ErrorCode, Metrics, Request, Row,
 };
-use std::collections::HashMap;
-
 use serde_json::{json, Map, Value};
 
 use crate::client::{Client, Config};
@@ -90,29 +88,16 @@ fn only_row(body: &str) -> Result<Vec<Value>, ChError> {
     }
 }
 
-/// `[total, [(rn, D, ic, (slot columns)...)], [(D, (slot maps)...)]]` to the engine's answer,
-/// rows in `rn` order.
+/// `[total, [(rn, D, ic, slot columns...), ...]]` to the engine's answer, rows in `rn` order.
 fn decode(req: &Request, body: &str) -> Result<Answer, ChError> {
     let row = only_row(body)?;
-    let [total, rows, maps] = row.as_slice() else {
-        return Err(ChError::decode("expected [total, rows, maps]"));
+    let [total, rows] = row.as_slice() else {
+        return Err(ChError::decode("expected [total, rows]"));
     };
     let total_count = uint(total)?;
-    let (Value::Array(rows), Value::Array(maps)) = (rows, maps) else {
-        return Err(ChError::decode("rows or maps is not an array"));
+    let Value::Array(rows) = rows else {
+        return Err(ChError::decode("rows is not an array"));
     };
-    let width = 1 + req.targets.len();
-    let mut maps_of: HashMap<&str, &[Value]> = HashMap::new();
-    for m in maps {
-        let cols = m
-            .as_array()
-            .filter(|c| c.len() == width)
-            .ok_or_else(|| ChError::decode(format!("maps without {width} columns")))?;
-        let host = cols[0]
-            .as_str()
-            .ok_or_else(|| ChError::decode("a host that is not a string"))?;
-        maps_of.insert(host, &cols[1..]);
-    }
     let width = 3 + req.targets.len();
     let mut numbered = Vec::with_capacity(rows.len());
     for r in rows {
@@ -123,16 +108,10 @@ fn decode(req: &Request, body: &str) -> Result<Answer, ChError> {
         let host = cols[1]
             .as_str()
             .ok_or_else(|| ChError::decode("a host that is not a string"))?;
-        let host_maps = maps_of
-            .get(host)
-            .ok_or_else(|| ChError::decode(format!("no count maps for {host}")))?;
         let metrics = cols[3..]
             .iter()
-            .zip(host_maps.iter())
-            .map(|(slot, maps)| match (slot.as_array(), maps.as_array()) {
-                (Some(slot), Some(maps)) if slot.len() == SLOT_COLUMNS.len() && maps.len() == 6 => {
-                    slot_metrics(host, slot, maps)
-                }
+            .map(|slot| match slot.as_array() {
+                Some(slot) if slot.len() == SLOT_COLUMNS.len() => slot_metrics(host, slot),
                 _ => Err(ChError::decode("a target's columns are not a tuple")),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -149,7 +128,7 @@ fn decode(req: &Request, body: &str) -> Result<Answer, ChError> {
     })
 }
 
-fn slot_metrics(host: &str, c: &[Value], maps: &[Value]) -> Result<Option<Metrics>, ChError> {
+fn slot_metrics(host: &str, c: &[Value]) -> Result<Option<Metrics>, ChError> {
     if uint(&c[0])? == 0 {
         return Ok(None);
     }
@@ -172,12 +151,12 @@ fn slot_metrics(host: &str, c: &[Value], maps: &[Value]) -> Result<Option<Metric
         referring_subnets: uint(&c[10])?,
         referring_pages: uint(&c[11])?,
         referring_pages_nofollow: uint(&c[12])?,
-        tld: count_map(&maps[0])?,
-        types: count_map(&maps[1])?,
-        attributes: optional(count_map(&maps[2])?),
-        platform_types: count_map(&maps[3])?,
-        semantic_locations: count_map(&maps[4])?,
-        countries: optional(count_map(&maps[5])?),
+        tld: count_map(&c[13])?,
+        types: count_map(&c[14])?,
+        attributes: optional(count_map(&c[15])?),
+        platform_types: count_map(&c[16])?,
+        semantic_locations: count_map(&c[17])?,
+        countries: optional(count_map(&c[18])?),
     }))
 }
 

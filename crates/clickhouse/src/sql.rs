@@ -9,9 +9,7 @@
 //!    On a cluster this level runs whole on each shard (a host's records live on one shard).
 //! 2. the order of §7 (nulls and missing targets last, then D);
 //! 3. the row number of each host in that order;
-//! 4. `total_count` and the rows of the requested page;
-//! 5. beside them (a cross join of two one-row results), the count maps of the page's hosts
-//!    only, from a second pass over those hosts' records, counted, sorted and cut.
+//! 4. `total_count` and the rows of the requested page, in one result row.
 
 use linkdex_model::{registrable_domain, Pattern};
 use linkdex_query::{
@@ -23,8 +21,7 @@ use linkdex_store::host_order_key;
 use crate::literal::{float, glob_regex, string, string_array};
 use crate::schema::{Layout, COLUMNS};
 
-/// The columns of one target slot in a page row, in this order (see `backend::decode`); the
-/// count maps come separately, per host (see [`map_aggregates`]).
+/// The columns of one target slot in a result row, in this order (see `backend::decode`).
 pub(crate) const SLOT_COLUMNS: &[&str] = &[
     "n",
     "rank",
@@ -39,9 +36,15 @@ pub(crate) const SLOT_COLUMNS: &[&str] = &[
     "subnets",
     "pages",
     "pages_nofollow",
+    "tld",
+    "types",
+    "attributes",
+    "platform_types",
+    "semantic_locations",
+    "countries",
 ];
 
-/// The SQL of `req` (ending in `FORMAT JSONCompact`: one row `[total_count, rows, maps]`).
+/// The SQL of `req` (ending in `FORMAT JSONCompact`: one row `[total_count, rows]`).
 pub fn compile(req: &Request, layout: &Layout) -> String {
     let _ = layout; // the same statement serves both layouts; the settings differ
     let mut with = Vec::new();
@@ -78,12 +81,12 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
     ranges.extend(req.exclude_targets.iter().map(|p| range(p, req)));
     let mut filter = vec![format!("({})", ranges.join(" OR "))];
     filter.extend(common(req));
-    let with = with.join(",\n     ");
-    let filter = filter.join("\n  AND ");
 
     let level1 = format!(
-        "WITH {with}\nSELECT {}\nFROM links FINAL\nWHERE {filter}\nGROUP BY domain_from\nHAVING {}",
+        "WITH {}\nSELECT {}\nFROM links FINAL\nWHERE {}\nGROUP BY domain_from\nHAVING {}",
+        with.join(",\n     "),
         select.join(",\n       "),
+        filter.join("\n  AND "),
         having.join("\n   AND ")
     );
 
@@ -97,67 +100,74 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
         order.push(format!("{value} {}", if desc { "DESC" } else { "ASC" }));
     }
     order.push("D ASC".into());
-    let numbered = format!(
-        "SELECT *, rowNumberInAllBlocks() AS rn FROM (\nSELECT * FROM (\n{level1}\n) ORDER BY {}\n)",
-        order.join(", ")
-    );
-    let (start, end) = (req.offset, req.offset.saturating_add(req.limit));
-    let page = format!("rn >= {start} AND rn < {end}");
 
-    // The page: one tuple per target slot inside the row (a tuple has at most 255 elements on
-    // 18.16).
+    // One tuple per target slot inside the row: a tuple has at most 255 elements on 18.16.
     let mut row = vec!["rn".to_string(), "D".into(), "ic".into()];
+    let mut finished: Vec<String> = (1..=3).map(|k| format!("tupleElement(r, {k})")).collect();
     for i in 0..req.targets.len() {
         let slot: Vec<String> = SLOT_COLUMNS.iter().map(|c| format!("t{i}_{c}")).collect();
         row.push(format!("({})", slot.join(", ")));
-    }
-
-    // The count maps of the page's hosts only: a second pass over their records (a host's
-    // records live on one shard; the page's hosts go to every shard with GLOBAL IN).
-    let mut raw = vec!["domain_from".to_string()];
-    let mut finished = vec!["domain_from".to_string()];
-    for i in 0..req.targets.len() {
-        let maps = map_aggregates(i);
-        raw.extend(
-            maps.iter()
-                .map(|(name, sql)| format!("{sql} AS t{i}_{name}")),
-        );
-        let done: Vec<String> = maps
+        // Level 5: the count maps are finished (counted, sorted, cut) for the page's rows only.
+        let elements: Vec<String> = SLOT_COLUMNS
             .iter()
-            .map(|(name, _)| count_map(&format!("t{i}_{name}"), req.internal_list_limit))
+            .enumerate()
+            .map(|(j, name)| {
+                let element = format!("tupleElement(tupleElement(r, {}), {})", 4 + i, j + 1);
+                if MAP_COLUMNS.contains(name) {
+                    count_map(&element, req.internal_list_limit)
+                } else {
+                    element
+                }
+            })
             .collect();
-        finished.push(format!("({})", done.join(", ")));
+        finished.push(format!("({})", elements.join(", ")));
     }
-    let global = match layout {
-        Layout::Single => "",
-        Layout::Cluster(_) => "GLOBAL ",
-    };
+    let (start, end) = (req.offset, req.offset.saturating_add(req.limit));
     format!(
-        "SELECT total, rows, maps FROM (\n\
-         SELECT count() AS total, groupArrayIf(({}), {page}) AS rows\n\
-         FROM ({numbered})\n\
-         ) AS page CROSS JOIN (\n\
-         SELECT arraySort(x -> x.1, groupArray(({}))) AS maps FROM (\n\
-         WITH {with}\nSELECT {}\nFROM links FINAL\nWHERE {filter}\n\
-         AND domain_from {global}IN (SELECT D FROM ({numbered}) WHERE {page})\n\
-         GROUP BY domain_from)) AS page_maps\nFORMAT JSONCompact",
-        row.join(", "),
+        "SELECT any(total), groupArrayIf(({}), length(rows) > 0)\n\
+         FROM (\n\
+         SELECT count() AS total, groupArrayIf(({}), rn >= {start} AND rn < {end}) AS rows\n\
+         FROM (SELECT *, rowNumberInAllBlocks() AS rn FROM (\n\
+         SELECT * FROM (\n{level1}\n) ORDER BY {}\n))\n\
+         ) LEFT ARRAY JOIN rows AS r\nFORMAT JSONCompact",
         finished.join(", "),
-        raw.join(",\n       "),
+        row.join(", "),
+        order.join(", ")
     )
 }
 
-/// The (value, page) pairs of each count map of target slot `i`: (map, aggregate).
-fn map_aggregates(i: usize) -> Vec<(&'static str, String)> {
+/// The slot columns that hold (value, page) pairs until level 5 makes them count maps.
+const MAP_COLUMNS: &[&str] = &[
+    "tld",
+    "types",
+    "attributes",
+    "platform_types",
+    "semantic_locations",
+    "countries",
+];
+
+/// The aggregates of target slot `i` over the records with flag `f{i}`.
+fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
     let f = format!("f{i}");
-    let pairs = |key: &str, cond: &str| format!("groupUniqArrayIf(({key}, url_from), {f}{cond})");
+    let rank1000 = format!(
+        "if(t{i}_mass <= 0, 0, least(greatest(floor(1000 + 100 * log10(t{i}_mass) + 0.5), 0), 1000))"
+    );
+    let rank = match req.rank_scale {
+        RankScale::OneThousand => format!("toUInt64({rank1000})"),
+        RankScale::OneHundred => format!("toUInt64(floor(sin(({rank1000}) / 636.62) * 100 + 0.5))"),
+    };
+    // Pages are told apart by a 64-bit hash of url_from, which keeps the sets of (value, page)
+    // pairs small: a collision among one host's pages would need ~2^32 pages.
+    let pairs = |key: &str, cond: &str| {
+        format!("groupUniqArrayIf(({key}, cityHash64(url_from)), {f}{cond})")
+    };
     // 18.16 lambdas cannot capture a table column: the page goes in as a second array.
     let array_pairs = |array: &str| {
         format!(
-            "groupUniqArrayArrayIf(arrayMap((a, p) -> (a, p), {array}, arrayResize(emptyArrayString(), length({array}), url_from)), {f})"
+            "groupUniqArrayArrayIf(arrayMap((a, p) -> (a, p), {array}, arrayResize(emptyArrayUInt64(), length({array}), cityHash64(url_from))), {f})"
         )
     };
-    vec![
+    let maps = [
         ("tld", pairs("tld_from", "")),
         ("types", pairs("item_type", "")),
         ("attributes", array_pairs("attributes")),
@@ -178,20 +188,8 @@ fn map_aggregates(i: usize) -> Vec<(&'static str, String)> {
                 " AND isNotNull(domain_from_country)",
             ),
         ),
-    ]
-}
-
-/// The aggregates of target slot `i` over the records with flag `f{i}` (all but the maps).
-fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
-    let f = format!("f{i}");
-    let rank1000 = format!(
-        "if(t{i}_mass <= 0, 0, least(greatest(floor(1000 + 100 * log10(t{i}_mass) + 0.5), 0), 1000))"
-    );
-    let rank = match req.rank_scale {
-        RankScale::OneThousand => format!("toUInt64({rank1000})"),
-        RankScale::OneHundred => format!("toUInt64(floor(sin(({rank1000}) / 636.62) * 100 + 0.5))"),
-    };
-    vec![
+    ];
+    let mut out = vec![
         format!("countIf({f}) AS t{i}_n"),
         format!("sumIf(links_count, {f}) AS t{i}_backlinks"),
         format!("minIf(first_seen, {f}) AS t{i}_first_seen"),
@@ -209,7 +207,11 @@ fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
             "sumIf(if(rank = 0, 0, pow(10, (toFloat64(rank) - 1000) / 100)), {f} AND dofollow = 1 AND is_broken = 0) AS t{i}_mass"
         ),
         format!("{rank} AS t{i}_rank"),
-    ]
+    ];
+    for (name, raw) in maps {
+        out.push(format!("{raw} AS t{i}_{name}"));
+    }
+    out
 }
 
 /// `value -> distinct pages` from an array of distinct (value, page) pairs: ordered by count
