@@ -156,15 +156,11 @@ fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
         RankScale::OneThousand => format!("toUInt64({rank1000})"),
         RankScale::OneHundred => format!("toUInt64(floor(sin(({rank1000}) / 636.62) * 100 + 0.5))"),
     };
-    // Pages are told apart by a 64-bit hash of url_from, which keeps the sets of (value, page)
-    // pairs small: a collision among one host's pages would need ~2^32 pages.
-    let pairs = |key: &str, cond: &str| {
-        format!("groupUniqArrayIf(({key}, cityHash64(url_from)), {f}{cond})")
-    };
+    let pairs = |key: &str, cond: &str| format!("groupUniqArrayIf(({key}, url_from), {f}{cond})");
     // 18.16 lambdas cannot capture a table column: the page goes in as a second array.
     let array_pairs = |array: &str| {
         format!(
-            "groupUniqArrayArrayIf(arrayMap((a, p) -> (a, p), {array}, arrayResize(emptyArrayUInt64(), length({array}), cityHash64(url_from))), {f})"
+            "groupUniqArrayArrayIf(arrayMap((a, p) -> (a, p), {array}, arrayResize(emptyArrayString(), length({array}), url_from)), {f})"
         )
     };
     let maps = [
