@@ -11,7 +11,7 @@
 //! 3. the row number of each host in that order;
 //! 4. `total_count` and the rows of the requested page, in one result row.
 
-use linkdex_model::{registrable_domain, Pattern};
+use linkdex_model::{exact_glob_host, registrable_domain, Pattern};
 use linkdex_query::{
     BulkRanksRequest, Cond, Expr, RankScale, RecordField, Request, ResultField, StatusType, Test,
     RECORD_FIELDS, TARGET_METRICS,
@@ -111,9 +111,9 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
         let elements: Vec<String> = SLOT_COLUMNS
             .iter()
             .enumerate()
-            .map(|(j, name)| {
+            .map(|(j, _)| {
                 let element = format!("tupleElement(tupleElement(r, {}), {})", 4 + i, j + 1);
-                if MAP_COLUMNS.contains(name) {
+                if j >= FIRST_MAP {
                     count_map(&element, req.internal_list_limit)
                 } else {
                     element
@@ -136,15 +136,9 @@ pub fn compile(req: &Request, layout: &Layout) -> String {
     )
 }
 
-/// The slot columns that hold (value, page) pairs until level 5 makes them count maps.
-const MAP_COLUMNS: &[&str] = &[
-    "tld",
-    "types",
-    "attributes",
-    "platform_types",
-    "semantic_locations",
-    "countries",
-];
+/// The slot columns from this one on hold (value, page) pairs until level 5 makes them count
+/// maps.
+const FIRST_MAP: usize = 13;
 
 /// The aggregates of target slot `i` over the records with flag `f{i}`.
 fn slot_aggregates(i: usize, req: &Request) -> Vec<String> {
@@ -266,16 +260,6 @@ fn range(pattern: &Pattern, req: &Request) -> String {
             None => "1".into(),
         },
     }
-}
-
-/// The host of a wildcard pattern when its host part holds no `*` (without a port).
-fn exact_glob_host(glob: &str) -> Option<&str> {
-    let rest = &glob[glob.find("://")? + 3..];
-    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    if host.contains('*') {
-        return None;
-    }
-    Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
 }
 
 /// Rules 2, 3 and 5: the same for every target and exclude target.

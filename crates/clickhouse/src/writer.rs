@@ -18,7 +18,7 @@ use crate::literal::string;
 use crate::rows::{from_row, to_row};
 use crate::schema::{Layout, SORT_KEY};
 
-/// Keys looked up per statement.
+/// Keys looked up per statement (at least; a whole batch goes in one statement).
 const LOOKUP_KEYS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,11 +70,11 @@ impl Writer {
         if records.is_empty() {
             return Ok(());
         }
-        let folded = fold(records);
+        let folded = Record::fold(records);
         let mut rows = Vec::new();
         let records: Vec<&Record> = folded.values().collect();
         let mut stored = BTreeMap::new();
-        for chunk in records.chunks(LOOKUP_KEYS) {
+        for chunk in records.chunks(LOOKUP_KEYS.max(self.batch)) {
             self.lookup(chunk, &mut stored)?;
         }
         for (key, r) in &folded {
@@ -139,20 +139,6 @@ impl Writer {
         }
         Ok(())
     }
-}
-
-/// Observations of equal keys merged in the order given.
-fn fold(records: Vec<Record>) -> BTreeMap<RecordKey, Record> {
-    let mut out: BTreeMap<RecordKey, Record> = BTreeMap::new();
-    for r in records {
-        let key = r.key();
-        let merged = match out.remove(&key) {
-            Some(prev) => Record::merge(&prev, &r),
-            None => r,
-        };
-        out.insert(key, merged);
-    }
-    out
 }
 
 /// The stored records (and versions) a `SELECT * ... FORMAT JSONEachRow` returns.

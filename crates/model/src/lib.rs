@@ -9,7 +9,7 @@ mod time;
 mod url;
 
 pub use host::{icann_suffix, is_ip, normalize_host, registrable_domain, subnet};
-pub use pattern::{domain_matches, glob_matches, Pattern};
+pub use pattern::{domain_matches, exact_glob_host, glob_matches, Pattern};
 pub use record::{Hop, ItemType, Record, RecordKey};
 pub use time::{format_time, parse_time};
 pub use url::{normalize_url, NormalUrl, UrlError};

@@ -87,6 +87,17 @@ pub fn domain_matches(p: &str, h: &str, include_subdomains: bool) -> bool {
     }
 }
 
+/// The host of a wildcard pattern when its host part holds no `*` (without a port): the one
+/// host whose records can match it.
+pub fn exact_glob_host(glob: &str) -> Option<&str> {
+    let rest = &glob[glob.find("://")? + 3..];
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if host.contains('*') {
+        return None;
+    }
+    Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
+}
+
 /// `*` matches any run of characters (possibly empty); everything else is literal.
 pub fn glob_matches(glob: &str, text: &str) -> bool {
     let mut parts = glob.split('*');

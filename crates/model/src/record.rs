@@ -1,6 +1,8 @@
 //! The backlink record of the contract (`backlink_record.md`): its stored form, its JSON import
 //! with defaults and derivations, and its JSON export.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -379,6 +381,22 @@ impl<'a> Fields<'a> {
                 .collect(),
             Some(_) => Err(format!("field '{name}': expected an array of strings")),
         }
+    }
+}
+
+impl Record {
+    /// Folds observations of equal keys, in the order given, into one record each (by key).
+    pub fn fold(records: impl IntoIterator<Item = Record>) -> BTreeMap<RecordKey, Record> {
+        let mut by_key: BTreeMap<RecordKey, Record> = BTreeMap::new();
+        for r in records {
+            let key = r.key();
+            let merged = match by_key.remove(&key) {
+                Some(stored) => Record::merge(&stored, &r),
+                None => r,
+            };
+            by_key.insert(key, merged);
+        }
+        by_key
     }
 }
 

@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use linkdex_model::{registrable_domain, Pattern, Record};
+use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record};
 use linkdex_store::{host_order_key, PairStats, Snapshot, StatsBuilder, StoreError};
 
 use crate::fields::{record_value, FieldValue, ResultField};
@@ -111,16 +111,6 @@ fn candidate_targets(
     out
 }
 
-/// The host of a wildcard pattern when its host part holds no `*`.
-fn exact_glob_host(glob: &str) -> Option<&str> {
-    let rest = &glob[glob.find("://")? + 3..];
-    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    if host.contains('*') {
-        return None;
-    }
-    Some(host.rsplit_once(':').map_or(host, |(h, _)| h))
-}
-
 /// FxHash (as in rustc): hosts are short strings hashed once per pair; SipHash's DoS
 /// resistance buys nothing here and costs a third of the query.
 #[derive(Default)]
@@ -216,7 +206,10 @@ fn feeding<'s>(
                     records.push(r.clone())
                 })?;
             }
-            for r in fold(records).iter().filter(|r| feeds(r, pattern, req)) {
+            for r in Record::fold(records)
+                .values()
+                .filter(|r| feeds(r, pattern, req))
+            {
                 builder.add(r);
             }
         }
@@ -236,20 +229,6 @@ fn same_site(host: &str, own: &str) -> bool {
             .strip_suffix(own)
             .is_some_and(|head| head.ends_with('.'));
     candidate && registrable_domain(host) == own
-}
-
-/// Folds observations of equal keys (in the order given) into one record each.
-fn fold(records: Vec<Record>) -> Vec<Record> {
-    let mut by_key: BTreeMap<_, Record> = BTreeMap::new();
-    for r in records {
-        let key = r.key();
-        let merged = match by_key.remove(&key) {
-            Some(stored) => Record::merge(&stored, &r),
-            None => r,
-        };
-        by_key.insert(key, merged);
-    }
-    by_key.into_values().collect()
 }
 
 /// Rules 1, 2, 3 and 5 (rule 4 is per host).

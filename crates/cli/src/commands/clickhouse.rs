@@ -144,8 +144,9 @@ pub fn import(
     conn: &Connection,
     file: &str,
     opts: &ImportOptions,
+    batch_records: usize,
 ) -> anyhow::Result<(linkdex_ingest::ImportReport, linkdex_clickhouse::WriteStats)> {
-    let mut writer = Writer::new(Client::new(conn.config()?));
+    let mut writer = Writer::new(Client::new(conn.config()?)).with_batch(batch_records);
     let report = read_records(file, opts, |chunk| -> Result<(), ImportError> {
         for r in chunk {
             writer.add(r).map_err(|e| ImportError::Sink(Box::new(e)))?;

@@ -15,6 +15,11 @@ pub struct Args {
     /// Exit 0 even when some lines were rejected.
     #[arg(long)]
     tolerate_errors: bool,
+    /// With --backend clickhouse: records per write batch. Each batch reads the stored rows of
+    /// its keys in one pass over the table's key columns, so bigger batches load faster (and
+    /// hold more records in memory: about 1 kB each).
+    #[arg(long, default_value_t = 100_000)]
+    batch_records: usize,
     /// Time given to records without first_seen/last_seen ("yyyy-mm-dd hh:mm:ss +00:00").
     /// Default: the file's modification time (so importing the same file twice changes
     /// nothing), or now for stdin.
@@ -46,7 +51,7 @@ pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<E
                 (r, g)
             }
             (None, Some(conn)) => {
-                let (r, stats) = super::clickhouse::import(conn, file, &opts)?;
+                let (r, stats) = super::clickhouse::import(conn, file, &opts, args.batch_records)?;
                 let w = format!(
                     "{} rows written, {} unchanged",
                     stats.written, stats.unchanged
