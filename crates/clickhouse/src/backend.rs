@@ -32,7 +32,7 @@ impl ClickHouse {
 
     /// Runs a validated request: the task's result object.
     pub fn run(&self, req: &Request) -> Result<Value, ChError> {
-        let sql = compile(req, &self.layout);
+        let sql = compile(req);
         let body = self.client.query(&sql, &self.layout.read_settings())?;
         let answer = decode(req, &body)?;
         Ok(render(req, &answer))

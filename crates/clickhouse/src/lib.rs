@@ -20,6 +20,6 @@ mod writer;
 pub use backend::ClickHouse;
 pub use client::{Client, Config};
 pub use error::ChError;
-pub use schema::{init, Layout};
+pub use schema::init;
 pub use sql::{compile, compile_bulk_ranks};
 pub use writer::{affected, read_all, rewrite_all, WriteStats, Writer};

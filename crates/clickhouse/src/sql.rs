@@ -19,7 +19,7 @@ use linkdex_query::{
 use linkdex_store::host_order_key;
 
 use crate::literal::{float, glob_regex, string, string_array};
-use crate::schema::{Layout, COLUMNS};
+use crate::schema::COLUMNS;
 
 /// The columns of one target slot in a result row, in this order (see `backend::decode`).
 pub(crate) const SLOT_COLUMNS: &[&str] = &[
@@ -45,8 +45,9 @@ pub(crate) const SLOT_COLUMNS: &[&str] = &[
 ];
 
 /// The SQL of `req` (ending in `FORMAT JSONCompact`: one row `[total_count, rows]`).
-pub fn compile(req: &Request, layout: &Layout) -> String {
-    let _ = layout; // the same statement serves both layouts; the settings differ
+/// The same statement serves one node and a cluster; only the settings differ
+/// ([`crate::schema::Layout::read_settings`]).
+pub fn compile(req: &Request) -> String {
     let mut with = Vec::new();
     for (i, t) in req.targets.iter().enumerate() {
         with.push(format!("({}) AS f{i}", feeds(&t.pattern, req)));

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use linkdex_clickhouse::{init, ClickHouse, Client, Config, Layout, Writer};
+use linkdex_clickhouse::{init, ClickHouse, Client, Config, Writer};
 use linkdex_ingest::{read_records, ImportError, ImportOptions};
 use linkdex_query::parse_request;
 
@@ -103,7 +103,6 @@ pub fn run(conn: &Connection, cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sql { file } => {
-            let config = conn.config()?;
             let body = read_body(&file)?;
             let value: serde_json::Value =
                 serde_json::from_slice(&body).context("the request is not JSON")?;
@@ -115,10 +114,7 @@ pub fn run(conn: &Connection, cmd: Command) -> anyhow::Result<ExitCode> {
             .and_then(|t| t.as_object())
             .context("the request is neither a task object nor an array of them")?;
             let req = parse_request(task).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
-                "{}",
-                linkdex_clickhouse::compile(&req, &Layout::of(&config))
-            );
+            println!("{}", linkdex_clickhouse::compile(&req));
             Ok(ExitCode::SUCCESS)
         }
     }
