@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use linkdex_model::{domain_matches, Pattern, Record, RecordKey};
-use linkdex_store::{host_order_key, Snapshot, StoreError};
+use linkdex_store::{host_order_key, SegmentReader, Snapshot, StoreError};
 use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
@@ -108,11 +108,22 @@ fn covered_targets(snap: &Snapshot, seg: usize, host: &str) -> Vec<usize> {
 fn host_mass_from_stats(snap: &Snapshot, host: &str) -> Result<f64, StoreError> {
     let reader = &snap.segments[0];
     let mut mass = 0.0;
+    let mut frame = None;
     for t in covered_targets(snap, 0, host) {
-        for (pair, stats) in reader.pairs(t).iter().zip(reader.live_stats(t)?) {
-            if !domain_matches(host, reader.from_host(pair.from), true) {
-                mass += stats.rank_mass;
+        for p in reader.pair_range(t) {
+            let hot = reader.hot(p);
+            if !hot.live() {
+                continue;
             }
+            if domain_matches(host, reader.from_host(reader.pair_from(p)), true) {
+                continue;
+            }
+            let (f, i) = SegmentReader::frame_of(p);
+            if frame.as_ref().is_none_or(|(g, _)| *g != f) {
+                frame = Some((f, reader.stats_frame(f)?));
+            }
+            let stats = frame.as_ref().and_then(|(_, fr)| fr.get(i));
+            mass += stats.map_or(0.0, |s| s.rank_mass);
         }
     }
     Ok(mass)

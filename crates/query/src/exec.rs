@@ -1,27 +1,20 @@
 //! The executor over an index snapshot: which records feed each target (§4), which referring
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record};
-use linkdex_store::{host_order_key, PairStats, Snapshot, StatsBuilder, StoreError};
+use linkdex_store::{
+    host_order_key, scale, PairStats, SegmentReader, Snapshot, StatsBuilder, StatsFrame,
+    StoreError,
+};
 
-use crate::fields::{record_value, FieldValue, ResultField};
-use crate::metrics::{reported_rank, scale, stats_value, Metrics};
+use crate::fields::{record_value, FieldValue, ResultField, TARGET_METRICS};
+use crate::metrics::{reported_rank, stats_value, Metrics};
 use crate::request::{Request, StatusType};
-
-/// One qualifying referring host while the answer is sorted: its aggregates per target slot
-/// (`None`: no link to that target) and its reported rank per slot.
-struct Candidate<'a> {
-    host: &'a str,
-    intersections: usize,
-    stats: Vec<Option<&'a PairStats>>,
-    ranks: Vec<u16>,
-}
 
 /// One returned referring host with its full metrics per target slot.
 pub struct Row {
@@ -111,36 +104,96 @@ fn candidate_targets(
     out
 }
 
-/// FxHash (as in rustc): hosts are short strings hashed once per pair; SipHash's DoS
-/// resistance buys nothing here and costs a third of the query.
-#[derive(Default)]
-struct FxHasher(u64);
+/// Where one referring host's aggregates for one target come from: a pair's stored live
+/// aggregates (`seg`, pair `p`), or aggregates built from records (`Query::owned[i]`).
+#[derive(Debug, Clone, Copy)]
+enum Src {
+    Pair { seg: u32, p: u32 },
+    Owned(u32),
+}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+/// One referring host feeding a pattern: its host id and its aggregates.
+#[derive(Debug, Clone, Copy)]
+struct Feed {
+    host: u32,
+    src: Src,
+}
+
+/// Referring hosts as ids that order like the hosts' bytes: a single segment's own host ids,
+/// or, over several segments, positions in the sorted union of the hosts a query touches.
+struct Hosts<'s> {
+    snap: &'s Snapshot,
+    union: Option<Vec<&'s str>>,
+}
+
+impl<'s> Hosts<'s> {
+    /// Whether host `id` may share the registrable domain `own` (its own bytes or a subdomain's):
+    /// the cheap test before [`same_site`].
+    fn maybe_same_site(&self, id: u32, own: &str) -> bool {
+        let bytes = match &self.union {
+            Some(names) => names[id as usize].as_bytes(),
+            None => self.snap.segments[0].from_host_bytes(id),
+        };
+        bytes
+            .strip_suffix(own.as_bytes())
+            .is_some_and(|head| head.is_empty() || head.ends_with(b"."))
+    }
+
+    fn name(&self, id: u32) -> &'s str {
+        match &self.union {
+            Some(names) => names[id as usize],
+            None => self.snap.segments[0].from_host(id),
         }
     }
 
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    /// `id`, or a corruption error when the segment's column holds an id past its host table.
+    fn checked(&self, id: u32) -> Result<u32, StoreError> {
+        if (id as usize) < self.len() {
+            return Ok(id);
+        }
+        let path = self.snap.segments[0].path();
+        Err(StoreError::corrupt(path, 0, format!("referring host id {id} out of range")))
     }
 
-    fn finish(&self) -> u64 {
-        self.0
+    fn len(&self) -> usize {
+        match &self.union {
+            Some(names) => names.len(),
+            None => self.snap.segments.first().map_or(0, |s| s.host_count()),
+        }
+    }
+
+    fn id(&self, seg: usize, p: usize) -> u32 {
+        let reader = &self.snap.segments[seg];
+        match &self.union {
+            Some(names) => names
+                .binary_search(&reader.from_host(reader.pair_from(p)))
+                .unwrap_or_default() as u32,
+            None => reader.pair_from(p),
+        }
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+/// The pairs of one target host a pattern may read: (segment, pair range, whether the pairs'
+/// hot `internal` bit answers rule 4 for this pattern, i.e. the target host has the pattern's
+/// registrable domain).
+type PatternRun = (usize, Range<usize>, bool);
 
-/// Where the records of one referring host towards one pattern are: its pairs, as
-/// (segment, target index in it, pair index in that target).
-type Runs = Vec<(usize, usize, usize)>;
+/// A pair as the general path groups them: (host id, segment, pair, the run's `exact`).
+type Keyed = (u32, usize, usize, bool);
+
+/// The pairs of every target host, in every segment (oldest first), that can hold records
+/// matching `pattern`.
+fn pattern_runs(snap: &Snapshot, pattern: &Pattern, req: &Request) -> Vec<PatternRun> {
+    let own = registrable_domain(pattern.host());
+    let mut out = Vec::new();
+    for (seg, reader) in snap.segments.iter().enumerate() {
+        for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
+            let exact = registrable_domain(&reader.target_host(t)) == own;
+            out.push((seg, reader.pair_range(t), exact));
+        }
+    }
+    out
+}
 
 /// Whether a pair's stored live aggregates answer this pattern and request exactly: the default
 /// record selection (live, no backlinks_filters) on a domain pattern, where every record of a
@@ -151,60 +204,169 @@ fn stats_answer(pattern: &Pattern, req: &Request) -> bool {
         && req.backlinks_filters.is_none()
 }
 
-/// The aggregates of the records feeding `pattern` (rules 1–5), by referring host. A host with
-/// one pair uses the pair's stored aggregates when they answer the request; otherwise its
-/// records are read, keys stored in several segments folded (oldest first), and the rules
-/// applied record by record.
-fn feeding<'s>(
-    blocks: &mut Blocks<'s>,
-    pattern: &Pattern,
-    req: &Request,
-) -> Result<FastMap<&'s str, Cow<'s, PairStats>>, StoreError> {
-    let snap = blocks.snap;
-    let mut by_host: FastMap<&'s str, Runs> = FastMap::default();
-    for seg in 0..snap.segments.len() {
-        let reader = &snap.segments[seg];
-        for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
-            for (i, pair) in reader.pairs(t).iter().enumerate() {
-                let host = reader.from_host(pair.from);
-                by_host.entry(host).or_default().push((seg, t, i));
-            }
+/// The state of one query: decoded blocks, stats frames and pairs' aggregates, and aggregates
+/// built from records.
+struct Query<'s> {
+    blocks: Blocks<'s>,
+    frames: HashMap<(usize, usize), StatsFrame>,
+    decoded: HashMap<(u32, u32), PairStats>,
+    owned: Vec<PairStats>,
+}
+
+impl<'s> Query<'s> {
+    /// Decodes `src`'s aggregates, if it is a stored pair's (frames decompressed once).
+    fn load(&mut self, src: Src) -> Result<(), StoreError> {
+        let Src::Pair { seg, p } = src else {
+            return Ok(());
+        };
+        if self.decoded.contains_key(&(seg, p)) {
+            return Ok(());
+        }
+        let reader = &self.blocks.snap.segments[seg as usize];
+        let (f, i) = SegmentReader::frame_of(p as usize);
+        let frame = match self.frames.entry((seg as usize, f)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(reader.stats_frame(f)?),
+        };
+        let stats = frame.get(i).ok_or_else(|| {
+            StoreError::corrupt(reader.path(), 0, format!("stats of pair {p} do not decode"))
+        })?;
+        self.decoded.insert((seg, p), stats);
+        Ok(())
+    }
+
+    /// `src`'s aggregates (decoded by [`Query::load`]).
+    fn stats(&self, src: Src) -> &PairStats {
+        match src {
+            Src::Owned(i) => &self.owned[i as usize],
+            Src::Pair { seg, p } => &self.decoded[&(seg, p)],
         }
     }
-    let own_domain = registrable_domain(pattern.host()).to_string();
-    let fast = stats_answer(pattern, req);
-    let mut out = FastMap::with_capacity_and_hasher(by_host.len(), Default::default());
-    for (host, runs) in by_host {
-        if req.exclude_internal_backlinks && same_site(host, &own_domain) {
-            continue;
+
+    /// `src`'s §9 rank (0–1000), without decoding a frame.
+    fn rank(&self, src: Src) -> u16 {
+        match src {
+            Src::Owned(i) => scale(self.owned[i as usize].rank_mass),
+            Src::Pair { seg, p } => self.blocks.snap.segments[seg as usize].hot(p as usize).rank(),
         }
-        if let ([(seg, t, i)], true) = (runs.as_slice(), fast) {
-            let stats = &snap.segments[*seg].live_stats(*t)?[*i];
-            if stats.records > 0 && (req.include_indirect_links || stats.indirect == 0) {
-                out.insert(host, Cow::Borrowed(stats));
-                continue;
-            }
-            if stats.records == 0 {
-                continue;
-            }
-        }
-        let mut builder = StatsBuilder::default();
-        if let [(seg, t, i)] = runs.as_slice() {
-            // One run: records are unique and grouped by page already; read them in place.
-            let pair = snap.segments[*seg].pairs(*t)[*i];
-            blocks.visit(*seg, pair.record_start, pair.record_count, |r| {
-                if feeds(r, pattern, req) {
-                    builder.add(r);
+    }
+
+    /// The referring hosts feeding `pattern` (rules 1–5), sorted by host id. A host with one
+    /// pair uses the pair's stored aggregates when they answer the request; otherwise its
+    /// records are read, keys stored in several segments folded (oldest first), and the rules
+    /// applied record by record.
+    fn feeding(
+        &mut self,
+        hosts: &Hosts<'s>,
+        runs: &[PatternRun],
+        pattern: &Pattern,
+        req: &Request,
+    ) -> Result<Vec<Feed>, StoreError> {
+        let snap = self.blocks.snap;
+        let own_domain = registrable_domain(pattern.host()).to_string();
+        let fast = stats_answer(pattern, req);
+        let internal = |host: u32, exact_bit: Option<bool>| {
+            exact_bit.unwrap_or_else(|| {
+                hosts.maybe_same_site(host, &own_domain)
+                    && same_site(hosts.name(host), &own_domain)
+            })
+        };
+        if let ([(seg, range, exact)], true, None) = (runs, fast, &hosts.union) {
+            // The default path: one target host of the one segment, its pairs already sorted
+            // by host id and unique; the columns are read in place.
+            let reader = &snap.segments[*seg];
+            let mut out = Vec::with_capacity(range.len());
+            let columns = reader
+                .pair_from_run(range.clone())
+                .zip(reader.hot_run(range.clone()));
+            for (p, (host, hot)) in (range.start..).zip(columns) {
+                let host = hosts.checked(host)?;
+                if !hot.live()
+                    || (req.exclude_internal_backlinks
+                        && internal(host, exact.then_some(hot.internal())))
+                {
+                    continue;
                 }
-            })?;
+                if req.include_indirect_links || !hot.indirect() {
+                    let src = Src::Pair {
+                        seg: *seg as u32,
+                        p: p as u32,
+                    };
+                    out.push(Feed { host, src });
+                } else if let Some(src) =
+                    self.from_records(&[(host, *seg, p, *exact)], pattern, req)?
+                {
+                    out.push(Feed { host, src });
+                }
+            }
+            return Ok(out);
+        }
+        let mut keyed: Vec<Keyed> = Vec::new();
+        for (seg, range, exact) in runs {
+            for p in range.clone() {
+                keyed.push((hosts.checked(hosts.id(*seg, p))?, *seg, p, *exact));
+            }
+        }
+        keyed.sort_unstable();
+        let mut out = Vec::with_capacity(keyed.len());
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let host = group[0].0;
+            let bit = match group {
+                [(_, seg, p, true)] => Some(snap.segments[*seg].hot(*p).internal()),
+                _ => None,
+            };
+            if req.exclude_internal_backlinks && internal(host, bit) {
+                continue;
+            }
+            if let ([(_, seg, p, _)], true) = (group, fast) {
+                let hot = snap.segments[*seg].hot(*p);
+                if !hot.live() {
+                    continue;
+                }
+                if req.include_indirect_links || !hot.indirect() {
+                    let src = Src::Pair {
+                        seg: *seg as u32,
+                        p: *p as u32,
+                    };
+                    out.push(Feed { host, src });
+                    continue;
+                }
+            }
+            if let Some(src) = self.from_records(group, pattern, req)? {
+                out.push(Feed { host, src });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The aggregates of the records of one host's pairs (segments oldest first) that feed
+    /// `pattern`, or `None` when none does.
+    fn from_records(
+        &mut self,
+        group: &[Keyed],
+        pattern: &Pattern,
+        req: &Request,
+    ) -> Result<Option<Src>, StoreError> {
+        let snap = self.blocks.snap;
+        let mut builder = StatsBuilder::default();
+        if let [(_, seg, p, _)] = group {
+            // One run: records are unique and grouped by page already; read them in place.
+            let pair = snap.segments[*seg].pair(*p);
+            self.blocks
+                .visit(*seg, pair.record_start, pair.record_count, |r| {
+                    if feeds(r, pattern, req) {
+                        builder.add(r);
+                    }
+                })?;
         } else {
             // Several segments or several target hosts: fold keys, then key order groups pages.
             let mut records = Vec::new();
-            for &(seg, t, i) in &runs {
-                let pair = snap.segments[seg].pairs(t)[i];
-                blocks.visit(seg, pair.record_start, pair.record_count, |r| {
-                    records.push(r.clone())
-                })?;
+            for &(_, seg, p, _) in group {
+                let pair = snap.segments[seg].pair(p);
+                self.blocks
+                    .visit(seg, pair.record_start, pair.record_count, |r| {
+                        records.push(r.clone())
+                    })?;
             }
             for r in Record::fold(records)
                 .values()
@@ -214,11 +376,12 @@ fn feeding<'s>(
             }
         }
         let stats = builder.finish();
-        if stats.records > 0 {
-            out.insert(host, Cow::Owned(stats));
+        if stats.records == 0 {
+            return Ok(None);
         }
+        self.owned.push(stats);
+        Ok(Some(Src::Owned(self.owned.len() as u32 - 1)))
     }
-    Ok(out)
 }
 
 /// Rule 4: whether `host` has the registrable domain `own` (the suffix test first, since
@@ -246,82 +409,195 @@ fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
             .is_none_or(|f| f.eval(&|field| record_value(r, field)))
 }
 
+/// Whether reading `field` needs a pair's full aggregates (the hot column holds the rank).
+fn needs_stats(field: ResultField) -> bool {
+    match field {
+        ResultField::IntersectionsCount => false,
+        ResultField::Metric { metric, .. } => !matches!(TARGET_METRICS[metric].0, "rank" | "target"),
+    }
+}
+
 /// Runs a validated request over a snapshot.
 pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
-    let mut blocks = Blocks {
-        snap,
-        cache: HashMap::new(),
+    let mut q = Query {
+        blocks: Blocks {
+            snap,
+            cache: HashMap::new(),
+        },
+        frames: HashMap::new(),
+        decoded: HashMap::new(),
+        owned: Vec::new(),
     };
+    let target_runs: Vec<_> = req
+        .targets
+        .iter()
+        .map(|t| pattern_runs(snap, &t.pattern, req))
+        .collect();
+    let exclude_runs: Vec<_> = req
+        .exclude_targets
+        .iter()
+        .map(|p| pattern_runs(snap, p, req))
+        .collect();
+    let union = (snap.segments.len() > 1).then(|| {
+        let mut names: Vec<&str> = target_runs
+            .iter()
+            .chain(&exclude_runs)
+            .flatten()
+            .flat_map(|(seg, range, _)| {
+                let reader = &snap.segments[*seg];
+                reader
+                    .pair_from_run(range.clone())
+                    .map(|id| reader.from_host(id))
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    });
+    let hosts = Hosts { snap, union };
     let mut per_target = Vec::with_capacity(req.targets.len());
-    for t in &req.targets {
-        per_target.push(feeding(&mut blocks, &t.pattern, req)?);
+    for (t, runs) in req.targets.iter().zip(&target_runs) {
+        per_target.push(q.feeding(&hosts, runs, &t.pattern, req)?);
     }
-    let mut excluded: FastSet<&str> = FastSet::default();
-    for p in &req.exclude_targets {
-        excluded.extend(feeding(&mut blocks, p, req)?.into_keys());
-    }
-    let mut counts: FastMap<&str, usize> = FastMap::default();
-    for set in &per_target {
-        for host in set.keys() {
-            *counts.entry(host).or_default() += 1;
+    // How many targets each host feeds; 0 for hosts feeding an excluded target.
+    let mut count = vec![0u8; hosts.len()];
+    for feed in &per_target {
+        for f in feed {
+            count[f.host as usize] += 1;
         }
     }
+    for (p, runs) in req.exclude_targets.iter().zip(&exclude_runs) {
+        for f in q.feeding(&hosts, runs, p, req)? {
+            count[f.host as usize] = 0;
+        }
+    }
+    // The qualifying hosts, each once, in id order; under `all` each feeds the smallest list.
     let threshold = req.threshold();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    for (host, n) in counts {
-        if n < threshold || excluded.contains(host) {
-            continue;
+    let lists: Vec<&Vec<Feed>> = if threshold == per_target.len() {
+        per_target.iter().min_by_key(|f| f.len()).into_iter().collect()
+    } else {
+        per_target.iter().collect()
+    };
+    let mut ids: Vec<(u32, u8)> = Vec::new();
+    for list in &lists {
+        for f in *list {
+            let n = &mut count[f.host as usize];
+            if usize::from(*n) >= threshold.max(1) {
+                ids.push((f.host, *n));
+                *n = 0;
+            }
         }
-        let stats: Vec<Option<&PairStats>> = per_target
-            .iter()
-            .map(|set| set.get(host).map(|s| s.as_ref()))
-            .collect();
-        let ranks = stats
-            .iter()
-            .map(|s| s.map_or(0, |s| reported_rank(scale(s.rank_mass), req.rank_scale)))
-            .collect();
-        let c = Candidate {
-            host,
-            intersections: n,
-            stats,
-            ranks,
-        };
-        if req
-            .filters
-            .as_ref()
-            .is_none_or(|f| f.eval(&|field| c.value(field)))
-        {
-            candidates.push(c);
+    }
+    if lists.len() > 1 {
+        ids.sort_unstable();
+    }
+    // Each candidate's source per target slot (`k` slots per candidate), by a merge walk.
+    let k = per_target.len();
+    let mut slots: Vec<Option<Src>> = vec![None; ids.len() * k];
+    for (s, feed) in per_target.iter().enumerate() {
+        let mut cursor = 0;
+        for (c, &(id, _)) in ids.iter().enumerate() {
+            while cursor < feed.len() && feed[cursor].host < id {
+                cursor += 1;
+            }
+            if cursor < feed.len() && feed[cursor].host == id {
+                slots[c * k + s] = Some(feed[cursor].src);
+            }
         }
     }
     let rules = req.sort_rules();
-    // Sort keys are computed once per host; only the first `offset + limit` are fully sorted.
-    let mut keyed: Vec<(Vec<FieldValue>, &Candidate)> = candidates
+    let mut fields: Vec<ResultField> = rules.iter().map(|&(f, _)| f).collect();
+    if let Some(f) = &req.filters {
+        fields.extend(f.fields());
+    }
+    if fields.into_iter().any(needs_stats) {
+        for src in slots.iter().flatten() {
+            q.load(*src)?;
+        }
+    }
+    let ranks: Vec<u16> = slots
         .iter()
-        .map(|c| (rules.iter().map(|&(f, _)| c.value(f)).collect(), c))
+        .map(|s| s.map_or(0, |s| reported_rank(q.rank(s), req.rank_scale)))
         .collect();
-    let total_count = keyed.len() as u64;
+    let row = |c: usize| Candidate {
+        hosts: &hosts,
+        id: ids[c].0,
+        intersections: usize::from(ids[c].1),
+        slots: &slots[c * k..(c + 1) * k],
+        ranks: &ranks[c * k..(c + 1) * k],
+        query: &q,
+    };
+    let kept: Vec<usize> = (0..ids.len())
+        .filter(|&c| {
+            let cand = row(c);
+            req.filters
+                .as_ref()
+                .is_none_or(|f| f.eval(&|field| cand.value(field)))
+        })
+        .collect();
+    let total_count = kept.len() as u64;
     let start = req.offset.min(total_count) as usize;
     let end = req.offset.saturating_add(req.limit).min(total_count) as usize;
-    let order = |a: &(Vec<FieldValue>, &Candidate), b: &(Vec<FieldValue>, &Candidate)| {
-        compare(a, b, &rules)
+    // Sort keys once per host; only the first `offset + limit` are fully sorted. Ids order
+    // like host bytes: the final tie-break.
+    let order: Vec<usize> = if rules.iter().all(|&(f, _)| packable(f)) {
+        let mut keyed: Vec<(u128, usize)> = kept
+            .iter()
+            .map(|&c| {
+                let cand = row(c);
+                let key = rules.iter().fold(0u128, |key, &(f, desc)| {
+                    key << 11 | u128::from(packed_code(cand.value(f), desc))
+                });
+                (key << 32 | u128::from(ids[c].0), c)
+            })
+            .collect();
+        if end > 0 && end < keyed.len() {
+            keyed.select_nth_unstable(end - 1);
+            keyed.truncate(end);
+        }
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, c)| c).collect()
+    } else {
+        let width = rules.len();
+        let mut keys: Vec<FieldValue> = Vec::with_capacity(kept.len() * width);
+        for &c in &kept {
+            let cand = row(c);
+            keys.extend(rules.iter().map(|&(f, _)| cand.value(f)));
+        }
+        let mut order: Vec<usize> = (0..kept.len()).collect();
+        let cmp = |a: &usize, b: &usize| {
+            compare(
+                &keys[a * width..(a + 1) * width],
+                &keys[b * width..(b + 1) * width],
+                &rules,
+            )
+            .then(ids[kept[*a]].0.cmp(&ids[kept[*b]].0))
+        };
+        if end > 0 && end < order.len() {
+            order.select_nth_unstable_by(end - 1, cmp);
+            order.truncate(end);
+        }
+        order.sort_unstable_by(cmp);
+        order.into_iter().map(|i| kept[i]).collect()
     };
-    if end > 0 && end < keyed.len() {
-        keyed.select_nth_unstable_by(end - 1, order);
-        keyed.truncate(end);
+    let page: Vec<usize> = order[start..end].to_vec();
+
+    for &c in &page {
+        for src in slots[c * k..(c + 1) * k].iter().flatten() {
+            q.load(*src)?;
+        }
     }
-    keyed.sort_unstable_by(order);
-    let rows = keyed[start..end]
+    let rows = page
         .iter()
-        .map(|(_, c)| *c)
-        .map(|c| Row {
-            intersections: c.intersections,
-            metrics: c
-                .stats
+        .map(|&c| Row {
+            intersections: usize::from(ids[c].1),
+            metrics: slots[c * k..(c + 1) * k]
                 .iter()
                 .map(|s| {
                     s.map(|s| {
-                        Metrics::from_stats(c.host, s, req.rank_scale, req.internal_list_limit)
+                        let host = hosts.name(ids[c].0);
+                        let stats = q.stats(s);
+                        Metrics::from_stats(host, stats, req.rank_scale, req.internal_list_limit)
                     })
                 })
                 .collect(),
@@ -330,26 +606,56 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     Ok(Answer { total_count, rows })
 }
 
-impl Candidate<'_> {
-    fn value(&self, field: ResultField) -> FieldValue<'_> {
+/// Whether `field`'s values are small integers or null (the rank scales and
+/// `intersections_count` stay ≤ 1000), so a sort key packs into 11 bits.
+fn packable(field: ResultField) -> bool {
+    match field {
+        ResultField::IntersectionsCount => true,
+        ResultField::Metric { metric, .. } => TARGET_METRICS[metric].0 == "rank",
+    }
+}
+
+/// The 11-bit code of a packable value whose ascending order is the rule's order, nulls last.
+fn packed_code(v: FieldValue, desc: bool) -> u16 {
+    match v {
+        FieldValue::Num(n) if desc => 1024 - n as u16,
+        FieldValue::Num(n) => n as u16,
+        _ => 2047,
+    }
+}
+
+/// One qualifying referring host while the answer is filtered and sorted.
+struct Candidate<'a, 's> {
+    hosts: &'a Hosts<'s>,
+    id: u32,
+    intersections: usize,
+    slots: &'a [Option<Src>],
+    ranks: &'a [u16],
+    query: &'a Query<'s>,
+}
+
+impl<'a> Candidate<'a, '_> {
+    fn value(&self, field: ResultField) -> FieldValue<'a> {
         match field {
             ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
-            ResultField::Metric { slot, metric } => self.stats[slot]
-                .map_or(FieldValue::Null, |s| {
-                    stats_value(self.host, s, self.ranks[slot], metric)
-                }),
+            ResultField::Metric { slot, metric } => match self.slots[slot] {
+                None => FieldValue::Null,
+                Some(_) if TARGET_METRICS[metric].0 == "rank" => {
+                    FieldValue::Num(f64::from(self.ranks[slot]))
+                }
+                Some(_) if TARGET_METRICS[metric].0 == "target" => {
+                    FieldValue::Str(self.hosts.name(self.id))
+                }
+                Some(src) => stats_value("", self.query.stats(src), self.ranks[slot], metric),
+            },
         }
     }
 }
 
-/// Order by the rules (nulls and missing targets last in both directions), then host bytes.
-fn compare(
-    a: &(Vec<FieldValue>, &Candidate),
-    b: &(Vec<FieldValue>, &Candidate),
-    rules: &[(ResultField, bool)],
-) -> Ordering {
+/// Order by the rules (nulls and missing targets last in both directions).
+fn compare(a: &[FieldValue], b: &[FieldValue], rules: &[(ResultField, bool)]) -> Ordering {
     for (i, &(_, desc)) in rules.iter().enumerate() {
-        let ord = match (a.0[i], b.0[i]) {
+        let ord = match (a[i], b[i]) {
             (FieldValue::Null, FieldValue::Null) => Ordering::Equal,
             (FieldValue::Null, _) => Ordering::Greater,
             (_, FieldValue::Null) => Ordering::Less,
@@ -366,7 +672,7 @@ fn compare(
             return ord;
         }
     }
-    a.1.host.as_bytes().cmp(b.1.host.as_bytes())
+    Ordering::Equal
 }
 
 fn cmp_values(x: FieldValue, y: FieldValue) -> Ordering {

@@ -291,6 +291,14 @@ fn like_matches(parts: &[String], text: &str) -> bool {
 }
 
 impl<F: Copy> Expr<F> {
+    /// Every field the expression reads, in order of appearance.
+    pub fn fields(&self) -> Vec<F> {
+        match self {
+            Expr::Cond(c) => vec![c.field],
+            Expr::Or(ds) => ds.iter().flatten().flat_map(Expr::fields).collect(),
+        }
+    }
+
     pub fn eval<'a>(&self, value_of: &dyn Fn(F) -> FieldValue<'a>) -> bool {
         match self {
             Expr::Cond(c) => c.eval(value_of(c.field)),

@@ -8,15 +8,7 @@ use linkdex_store::{PageCounts, PairStats};
 use crate::fields::{FieldValue, TARGET_METRICS};
 use crate::request::RankScale;
 
-/// `scale(x)`: rank mass to the 0–1000 logarithmic scale.
-pub fn scale(x: f64) -> u16 {
-    if x <= 0.0 {
-        return 0;
-    }
-    (1000.0 + 100.0 * x.log10()).round().clamp(0.0, 1000.0) as u16
-}
-
-pub use linkdex_store::unscale;
+pub use linkdex_store::{scale, unscale};
 
 /// A rank as the response reports it.
 pub fn reported_rank(r: u16, scale: RankScale) -> u16 {

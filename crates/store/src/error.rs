@@ -36,7 +36,7 @@ impl StoreError {
         move |source| StoreError::Io { path, source }
     }
 
-    pub(crate) fn corrupt(
+    pub fn corrupt(
         path: impl Into<PathBuf>,
         offset: u64,
         what: impl Into<String>,

@@ -13,6 +13,7 @@ pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
 pub use manifest::{Manifest, SegmentEntry};
 pub use segment::{
-    host_order_key, segment_order, verify_segment, Pair, SegmentMeta, SegmentReader, FORMAT_VERSION,
+    host_order_key, segment_order, verify_segment, Hot, Pair, SegmentMeta, SegmentReader,
+    StatsFrame, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
-pub use stats::{unscale, PageCounts, PairStats, StatsBuilder};
+pub use stats::{scale, unscale, PageCounts, PairStats, StatsBuilder};

@@ -50,6 +50,14 @@ pub fn unscale(r: u16) -> f64 {
     }
 }
 
+/// `scale(x)`: rank mass to the 0–1000 logarithmic scale (contract §9).
+pub fn scale(x: f64) -> u16 {
+    if x <= 0.0 {
+        return 0;
+    }
+    (1000.0 + 100.0 * x.log10()).round().clamp(0.0, 1000.0) as u16
+}
+
 /// Builds [`PairStats`] from records given grouped by `url_from` (all records of a page
 /// consecutive), as segments and key order give them.
 #[derive(Default)]

@@ -3,23 +3,32 @@
 //! ```text
 //! magic "LDXSEG\0\x01"                        8 bytes
 //! block 0 .. block n-1                         zstd(postcard(Vec<Record>)), records in key order
-//! stats chunks                                 zstd(postcard(Vec<PairStats>)), per-pair aggregates
+//! stats frames (between blocks)                zstd(postcard(Vec<PairStats>)), 32 pairs each
+//! columns                                      fixed-width little-endian arrays and byte blobs
 //! meta                                         zstd(postcard(SegmentMeta))
 //! footer                                       32 bytes, little endian:
 //!   meta_offset u64, meta_len u64, format_version u32, crc32 u32 (of every byte before it),
 //!   magic "LDXEND\0\x01"
 //! ```
+//!
+//! The columns are read in place from the mmap: opening a segment decodes only the meta (the
+//! block table and where each column is), so memory follows the pages a query touches.
 
 use serde::{Deserialize, Serialize};
 
 pub const HEAD_MAGIC: &[u8; 8] = b"LDXSEG\0\x01";
 pub const FOOT_MAGIC: &[u8; 8] = b"LDXEND\0\x01";
 pub const FOOTER_LEN: usize = 32;
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Records go into a block until it holds this many.
 pub const BLOCK_RECORDS: usize = 256;
 pub const ZSTD_LEVEL: i32 = 3;
+
+/// Pairs per stats frame. A frame is `zstd(u32 count, u32 end[count], postcard(PairStats)…)`:
+/// a reader decompresses the frame and decodes only the pairs it needs (the page it returns, or
+/// every candidate when a filter or sort reads a metric the hot column lacks).
+pub const STATS_FRAME_PAIRS: usize = 32;
 
 /// Where a block of records is.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -30,50 +39,92 @@ pub struct BlockRef {
     pub first_record: u64,
 }
 
-/// One target host (a `domain_to`) and where its pairs start in `SegmentMeta::pairs`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TargetEntry {
-    pub host: String,
-    pub pair_start: u32,
-}
-
 /// The records of one (target host, referring host) pair: a contiguous run of the segment.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pair {
-    /// Index into `SegmentMeta::from_hosts` (sorted by bytes, so ids order like the hosts).
+    /// Referring host id: index into the sorted host table, so ids order like the hosts.
     pub from: u32,
     pub record_start: u64,
     pub record_count: u32,
 }
 
-/// Everything a reader needs besides the blocks.
+/// A byte range of the file.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Section {
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// Where each column is. `T` targets, `H` referring hosts, `P` pairs, `F` stats frames.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Columns {
+    /// `u64[T + 1]`: where each target's order key starts in `target_keys` (then the end).
+    pub target_key_offsets: Section,
+    /// Target hosts as [`host_order_key`]s, sorted, concatenated.
+    pub target_keys: Section,
+    /// `u32[T + 1]`: each target's first pair (then `P`).
+    pub target_pairs: Section,
+    /// `u64[H + 1]`: where each referring host starts in `host_bytes` (then the end).
+    pub host_offsets: Section,
+    /// Referring hosts, sorted by bytes and unique, concatenated.
+    pub host_bytes: Section,
+    /// `u32[P]`: each pair's referring host id; a target's pairs are sorted by it.
+    pub pair_from: Section,
+    /// `u64[P + 1]`: each pair's first record (then the record count).
+    pub pair_records: Section,
+    /// `u32[P]`: the hot aggregates of each pair's live records, see [`Hot`].
+    pub pair_hot: Section,
+    /// `(u64 offset, u32 len)[F]`: where each stats frame is (frames and blocks interleave).
+    pub frames: Section,
+}
+
+/// Everything a reader needs to find the blocks and columns.
 ///
-/// Invariants (checked by `verify`): `targets` sorted by [`host_order_key`], pairs of a target
-/// sorted by `from`, record runs contiguous and in record order, `from_hosts` sorted and unique.
+/// Invariants (checked by `verify`): target keys sorted and unique, pairs of a target sorted by
+/// `from`, record runs contiguous and in record order, hosts sorted and unique, every frame's
+/// aggregates and every hot value equal to what the pair's records give.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SegmentMeta {
     pub record_count: u64,
     pub blocks: Vec<BlockRef>,
-    pub targets: Vec<TargetEntry>,
-    pub from_hosts: Vec<String>,
-    pub pairs: Vec<Pair>,
-    /// Where the per-pair aggregates of live records are: zstd(postcard(Vec<PairStats>)) chunks
-    /// in pair order, each starting at a target boundary (so one target's aggregates are in one
-    /// chunk), decoded only when a query reads them.
-    pub stats_chunks: Vec<StatsChunk>,
+    pub target_count: u32,
+    pub host_count: u32,
+    pub pair_count: u32,
+    pub frame_count: u32,
+    pub columns: Columns,
 }
 
-/// A chunk of per-pair aggregates.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct StatsChunk {
-    pub offset: u64,
-    pub len: u32,
-    /// Index of the chunk's first pair in `SegmentMeta::pairs`.
-    pub first_pair: u32,
-}
+/// The per-pair value the default request intersects and sorts by, 32 bits: the §9 rank of the
+/// live records (`scale(Σ unscale(rank))`, 0–1000) in bits 0–15, bit 16 set when the pair has
+/// live records, bit 17 when some of them are indirect, bit 18 when the referring host has the
+/// target host's registrable domain (an internal link, rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hot(pub u32);
 
-/// A stats chunk is closed at the first target boundary after this many pairs.
-pub const STATS_CHUNK_PAIRS: usize = 4096;
+impl Hot {
+    pub fn new(rank: u16, live: bool, indirect: bool, internal: bool) -> Hot {
+        Hot(u32::from(rank)
+            | u32::from(live) << 16
+            | u32::from(indirect) << 17
+            | u32::from(internal) << 18)
+    }
+
+    pub fn internal(self) -> bool {
+        self.0 & 1 << 18 != 0
+    }
+
+    pub fn rank(self) -> u16 {
+        self.0 as u16
+    }
+
+    pub fn live(self) -> bool {
+        self.0 & 1 << 16 != 0
+    }
+
+    pub fn indirect(self) -> bool {
+        self.0 & 1 << 17 != 0
+    }
+}
 
 /// Sort key of target hosts: labels reversed (`blog.moz.com` → `com.moz.blog`), so a domain
 /// and all its subdomains are one contiguous range.

@@ -5,7 +5,7 @@ mod reader;
 mod verify;
 mod writer;
 
-pub use format::{host_order_key, Pair, SegmentMeta, FORMAT_VERSION};
-pub use reader::{SegmentIter, SegmentReader};
+pub use format::{host_order_key, Hot, Pair, SegmentMeta, FORMAT_VERSION, STATS_FRAME_PAIRS};
+pub use reader::{SegmentIter, SegmentReader, StatsFrame};
 pub use verify::verify_segment;
 pub use writer::{same_target_order, segment_order, SegmentWriter};

@@ -1,24 +1,119 @@
-//! Reads a segment over mmap'd bytes: the meta is decoded at open, blocks on demand.
+//! Reads a segment over mmap'd bytes: the meta is decoded at open; columns are read in place,
+//! blocks and stats frames decoded on demand.
 
 use std::fs::File;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use linkdex_model::Record;
 use memmap2::Mmap;
 
 use super::format::*;
 use crate::error::{Result, StoreError};
+use crate::stats::PairStats;
 
 pub struct SegmentReader {
     path: PathBuf,
     map: Mmap,
     meta: SegmentMeta,
-    /// `host_order_key` of each target, for range lookups.
-    target_keys: Vec<String>,
-    /// Decoded stats chunks (`None` inside: the chunk is corrupt).
-    stats: Vec<OnceLock<Option<Vec<crate::stats::PairStats>>>>,
+    cols: Ranges,
+}
+
+/// A decompressed stats frame: `u32 count, u32 end[count]`, then each pair's postcard bytes.
+pub struct StatsFrame {
+    raw: Vec<u8>,
+    count: usize,
+}
+
+impl StatsFrame {
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Decodes the aggregates of the frame's pair `i` (`None`: out of range or damaged).
+    pub fn get(&self, i: usize) -> Option<PairStats> {
+        if i >= self.count {
+            return None;
+        }
+        let ends = &self.raw[4..];
+        let body = &self.raw[4 + 4 * self.count..];
+        let start = if i == 0 { 0 } else { u32_at(ends, i - 1) as usize };
+        let end = u32_at(ends, i) as usize;
+        postcard::from_bytes(body.get(start..end)?).ok()
+    }
+}
+
+thread_local! {
+    /// One decompression context per thread, reused across frames.
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Decompresses one zstd frame that records its content size (as `zstd::bulk::compress` writes).
+fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let size = zstd::zstd_safe::get_frame_content_size(bytes)
+        .ok()
+        .flatten()
+        .filter(|&n| n <= 1 << 26)
+        .ok_or_else(|| std::io::Error::other("frame without a valid content size"))?;
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(zstd::bulk::Decompressor::new()?);
+        }
+        match slot.as_mut() {
+            Some(d) => d.decompress(bytes, size as usize),
+            None => Err(std::io::Error::other("no decompression context")),
+        }
+    })
+}
+
+/// The columns as byte ranges of the map, bounds checked at open.
+struct Ranges {
+    target_key_offsets: Range<usize>,
+    target_keys: Range<usize>,
+    target_pairs: Range<usize>,
+    host_offsets: Range<usize>,
+    host_bytes: Range<usize>,
+    pair_from: Range<usize>,
+    pair_records: Range<usize>,
+    pair_hot: Range<usize>,
+    frames: Range<usize>,
+}
+
+/// Value `i` of a little-endian `u32` column (0 past its end: open checked the lengths).
+fn u32_at(col: &[u8], i: usize) -> u32 {
+    col.get(4 * i..4 * i + 4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// Values `range` of a little-endian `u32` column (empty past its end).
+fn u32_run(col: &[u8], range: Range<usize>) -> impl Iterator<Item = u32> + '_ {
+    col.get(4 * range.start..4 * range.end)
+        .unwrap_or(&[])
+        .chunks_exact(4)
+        .map(|b| <[u8; 4]>::try_from(b).map_or(0, u32::from_le_bytes))
+}
+
+fn u64_at(col: &[u8], i: usize) -> u64 {
+    col.get(8 * i..8 * i + 8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Text `i` of a blob with `u64` start offsets ("" when damaged; `verify` reports it).
+fn text_at<'a>(offsets: &[u8], bytes: &'a [u8], i: usize) -> &'a str {
+    let (start, end) = (u64_at(offsets, i) as usize, u64_at(offsets, i + 1) as usize);
+    bytes
+        .get(start..end)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 impl SegmentReader {
@@ -69,20 +164,13 @@ impl SegmentReader {
             .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
         let meta: SegmentMeta = postcard::from_bytes(&raw)
             .map_err(|e| StoreError::corrupt(path, meta_offset, format!("meta: {e}")))?;
-        check_shape(&meta, meta_offset)
+        let cols = check_shape(&meta, meta_offset)
             .map_err(|what| StoreError::corrupt(path, meta_offset, what))?;
-        let target_keys = meta
-            .targets
-            .iter()
-            .map(|t| host_order_key(&t.host))
-            .collect();
-        let stats = meta.stats_chunks.iter().map(|_| OnceLock::new()).collect();
         Ok(SegmentReader {
             path: path.to_path_buf(),
             map,
             meta,
-            target_keys,
-            stats,
+            cols,
         })
     }
 
@@ -98,79 +186,167 @@ impl SegmentReader {
         self.meta.record_count
     }
 
+    fn col(&self, range: &Range<usize>) -> &[u8] {
+        &self.map[range.clone()]
+    }
+
+    /// The order key (`host_order_key`) of target `t`.
+    pub fn target_key(&self, t: usize) -> &str {
+        let c = &self.cols;
+        text_at(
+            self.col(&c.target_key_offsets),
+            self.col(&c.target_keys),
+            t,
+        )
+    }
+
     /// The target with exactly this host.
     pub fn target(&self, host: &str) -> Option<usize> {
-        self.target_keys.binary_search(&host_order_key(host)).ok()
+        let key = host_order_key(host);
+        let i = self.partition(|k| k < key.as_str());
+        (i < self.target_count() && self.target_key(i) == key).then_some(i)
     }
 
     /// Targets whose order key starts with `prefix` (e.g. `com.moz.` for the subdomains of moz.com).
     pub fn targets_with_key_prefix(&self, prefix: &str) -> Range<usize> {
-        let start = self.target_keys.partition_point(|k| k.as_str() < prefix);
-        let end = start + self.target_keys[start..].partition_point(|k| k.starts_with(prefix));
-        start..end
+        let start = self.partition(|k| k < prefix);
+        let end = self.partition(|k| k < prefix || k.starts_with(prefix));
+        start..end.max(start)
+    }
+
+    /// The first target whose key fails `pred` (keys are sorted, `pred` true on a prefix).
+    fn partition(&self, pred: impl Fn(&str) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.target_count());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.target_key(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     pub fn target_count(&self) -> usize {
-        self.meta.targets.len()
+        self.meta.target_count as usize
     }
 
-    pub fn target_host(&self, target: usize) -> &str {
-        &self.meta.targets[target].host
+    /// The host of target `t` (the order key reversed back).
+    pub fn target_host(&self, t: usize) -> String {
+        host_order_key(self.target_key(t))
     }
 
-    /// The pairs (referring hosts) of one target, sorted by referring host.
-    pub fn pairs(&self, target: usize) -> &[Pair] {
-        let start = self.meta.targets[target].pair_start as usize;
-        let end = self
-            .meta
-            .targets
-            .get(target + 1)
-            .map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
-        &self.meta.pairs[start..end]
+    /// The pairs of target `t` (its referring hosts, sorted by id), as pair indices.
+    pub fn pair_range(&self, t: usize) -> Range<usize> {
+        let col = self.col(&self.cols.target_pairs);
+        let end = (u32_at(col, t + 1) as usize).min(self.pair_count());
+        (u32_at(col, t) as usize).min(end)..end
     }
 
-    /// The aggregates of the live records of the pairs of one target (parallel to [`Self::pairs`]).
-    pub fn live_stats(&self, target: usize) -> Result<&[crate::stats::PairStats]> {
-        let start = self.meta.targets[target].pair_start as usize;
-        let end = self
-            .meta
-            .targets
-            .get(target + 1)
-            .map_or(self.meta.pairs.len(), |t| t.pair_start as usize);
-        let chunks = &self.meta.stats_chunks;
-        let c = chunks
-            .partition_point(|c| c.first_pair as usize <= start)
-            .saturating_sub(1);
-        let chunk = chunks
-            .get(c)
-            .ok_or_else(|| StoreError::corrupt(&self.path, 0, "no stats chunk"))?;
-        let decoded = self.stats[c].get_or_init(|| {
-            let end = chunk
-                .offset
-                .checked_add(u64::from(chunk.len))
-                .filter(|&e| e <= self.map.len() as u64)?;
-            let raw =
-                zstd::stream::decode_all(&self.map[chunk.offset as usize..end as usize]).ok()?;
-            postcard::from_bytes(&raw).ok()
-        });
-        let stats = decoded.as_ref().ok_or_else(|| {
-            StoreError::corrupt(&self.path, chunk.offset, "stats chunk does not decode")
-        })?;
-        let first = chunk.first_pair as usize;
-        start
-            .checked_sub(first)
-            .and_then(|from| stats.get(from..end - first))
-            .ok_or_else(|| {
-                StoreError::corrupt(
-                    &self.path,
-                    chunk.offset,
-                    "stats chunk does not cover its target",
-                )
-            })
+    pub fn pair_count(&self) -> usize {
+        self.meta.pair_count as usize
     }
 
+    /// The referring host id of pair `p`.
+    pub fn pair_from(&self, p: usize) -> u32 {
+        u32_at(self.col(&self.cols.pair_from), p)
+    }
+
+    /// The referring host ids of pairs `range` (a target's pairs: sorted), read in place.
+    pub fn pair_from_run(&self, range: Range<usize>) -> impl Iterator<Item = u32> + '_ {
+        u32_run(self.col(&self.cols.pair_from), range)
+    }
+
+    /// The hot aggregates of pairs `range`, read in place.
+    pub fn hot_run(&self, range: Range<usize>) -> impl Iterator<Item = Hot> + '_ {
+        u32_run(self.col(&self.cols.pair_hot), range).map(Hot)
+    }
+
+    /// The hot aggregates of pair `p`'s live records.
+    pub fn hot(&self, p: usize) -> Hot {
+        Hot(u32_at(self.col(&self.cols.pair_hot), p))
+    }
+
+    pub fn pair(&self, p: usize) -> Pair {
+        let records = self.col(&self.cols.pair_records);
+        let (start, end) = (u64_at(records, p), u64_at(records, p + 1));
+        Pair {
+            from: self.pair_from(p),
+            record_start: start,
+            record_count: end.saturating_sub(start).min(u64::from(u32::MAX)) as u32,
+        }
+    }
+
+    /// The pairs of target `t`, sorted by referring host.
+    pub fn pairs(&self, t: usize) -> impl Iterator<Item = Pair> + '_ {
+        self.pair_range(t).map(|p| self.pair(p))
+    }
+
+    pub fn host_count(&self) -> usize {
+        self.meta.host_count as usize
+    }
+
+    /// Referring host `id` (ids order like the hosts' bytes).
     pub fn from_host(&self, id: u32) -> &str {
-        &self.meta.from_hosts[id as usize]
+        std::str::from_utf8(self.from_host_bytes(id)).unwrap_or("")
+    }
+
+    /// Referring host `id` as bytes, without the UTF-8 check (for suffix tests in hot loops).
+    pub fn from_host_bytes(&self, id: u32) -> &[u8] {
+        let c = &self.cols;
+        let offsets = self.col(&c.host_offsets);
+        let (start, end) = (
+            u64_at(offsets, id as usize) as usize,
+            u64_at(offsets, id as usize + 1) as usize,
+        );
+        self.col(&c.host_bytes).get(start..end).unwrap_or(&[])
+    }
+
+    pub fn frame_count(&self) -> usize {
+        self.meta.frame_count as usize
+    }
+
+    /// The stats frame holding pair `p`'s aggregates, and `p`'s place in it.
+    pub fn frame_of(p: usize) -> (usize, usize) {
+        (p / STATS_FRAME_PAIRS, p % STATS_FRAME_PAIRS)
+    }
+
+    /// Decompresses stats frame `f`: the aggregates of the live records of pairs
+    /// `f * STATS_FRAME_PAIRS ..`, in pair order, each decoded when asked for.
+    pub fn stats_frame(&self, f: usize) -> Result<StatsFrame> {
+        let col = self.col(&self.cols.frames);
+        let entry = col.get(12 * f..12 * f + 12).unwrap_or(&[]);
+        let offset = u64_at(entry, 0);
+        let len = u32_at(entry.get(8..).unwrap_or(&[]), 0);
+        let corrupt = |what: String| StoreError::corrupt(&self.path, offset, what);
+        let bytes = offset
+            .checked_add(u64::from(len))
+            .filter(|&e| e <= self.meta_offset() && entry.len() == 12)
+            .map(|e| &self.map[offset as usize..e as usize])
+            .ok_or_else(|| corrupt("stats frame outside the file".into()))?;
+        let raw = decompress(bytes).map_err(|e| corrupt(format!("stats frame: {e}")))?;
+        let expected = self
+            .pair_count()
+            .saturating_sub(f * STATS_FRAME_PAIRS)
+            .min(STATS_FRAME_PAIRS);
+        let count = u32_at(&raw, 0) as usize;
+        let body = 4 + 4 * count;
+        let ends_ok = count == expected
+            && raw.len() >= body
+            && (0..count).all(|i| {
+                let end = u32_at(&raw[4..], i) as usize;
+                end <= raw.len() - body && (i == 0 || end >= u32_at(&raw[4..], i - 1) as usize)
+            });
+        if !ends_ok {
+            return Err(corrupt("stats frame table damaged".into()));
+        }
+        Ok(StatsFrame { raw, count })
+    }
+
+    fn meta_offset(&self) -> u64 {
+        let len = self.map.len();
+        u64_at(&self.map[len - FOOTER_LEN..], 0)
     }
 
     /// Decodes block `i`.
@@ -249,26 +425,35 @@ impl SegmentReader {
 
 /// The bounds every reader method indexes by, checked at open so that no byte of a damaged
 /// file can make a query index out of range (the checksum is only read by `verify`).
-fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<(), String> {
-    let pairs = meta.pairs.len();
-    if meta
-        .targets
-        .windows(2)
-        .any(|w| w[0].pair_start > w[1].pair_start)
-        || meta.targets.iter().any(|t| t.pair_start as usize > pairs)
-    {
-        return Err("target table out of range".into());
-    }
-    let hosts = meta.from_hosts.len();
-    let in_records = |p: &super::format::Pair| {
-        (p.from as usize) < hosts
-            && p.record_start
-                .checked_add(u64::from(p.record_count))
-                .is_some_and(|end| end <= meta.record_count)
+fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<Ranges, String> {
+    let (t, h, p, f) = (
+        meta.target_count as u64,
+        meta.host_count as u64,
+        meta.pair_count as u64,
+        meta.frame_count as u64,
+    );
+    let c = &meta.columns;
+    let section = |s: Section, len: Option<u64>, name: &str| {
+        let end = s.offset.checked_add(s.len).filter(|&e| e <= meta_offset);
+        if end.is_none() || s.offset < 8 || len.is_some_and(|l| l != s.len) {
+            return Err(format!("column {name} out of range"));
+        }
+        Ok(s.offset as usize..(s.offset + s.len) as usize)
     };
-    if !meta.pairs.iter().all(in_records) {
-        return Err("pair table out of range".into());
+    if f != p.div_ceil(STATS_FRAME_PAIRS as u64) {
+        return Err("stats frame count does not match the pairs".into());
     }
+    let ranges = Ranges {
+        target_key_offsets: section(c.target_key_offsets, Some(8 * (t + 1)), "target_key_offsets")?,
+        target_keys: section(c.target_keys, None, "target_keys")?,
+        target_pairs: section(c.target_pairs, Some(4 * (t + 1)), "target_pairs")?,
+        host_offsets: section(c.host_offsets, Some(8 * (h + 1)), "host_offsets")?,
+        host_bytes: section(c.host_bytes, None, "host_bytes")?,
+        pair_from: section(c.pair_from, Some(4 * p), "pair_from")?,
+        pair_records: section(c.pair_records, Some(8 * (p + 1)), "pair_records")?,
+        pair_hot: section(c.pair_hot, Some(4 * p), "pair_hot")?,
+        frames: section(c.frames, Some(12 * f), "frames")?,
+    };
     let blocks_ok = meta.blocks.iter().all(|b| {
         b.offset
             .checked_add(u64::from(b.len))
@@ -281,19 +466,7 @@ fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<(), 
     if !blocks_ok {
         return Err("block table out of range".into());
     }
-    let chunks_ok = meta
-        .stats_chunks
-        .iter()
-        .all(|c| c.first_pair as usize <= pairs)
-        && meta
-            .stats_chunks
-            .windows(2)
-            .all(|w| w[0].first_pair < w[1].first_pair)
-        && meta.stats_chunks.first().is_none_or(|c| c.first_pair == 0);
-    if !chunks_ok {
-        return Err("stats chunk table out of range".into());
-    }
-    Ok(())
+    Ok(ranges)
 }
 
 pub struct SegmentIter<'a> {

@@ -1,51 +1,57 @@
-//! Full check of one segment: checksum, every block, and every invariant of the meta.
+//! Full check of one segment: checksum, every block and frame, and every invariant of the
+//! columns.
 
 use std::cmp::Ordering;
 
-use super::format::host_order_key;
-use super::reader::SegmentReader;
+use super::format::Hot;
+use super::reader::{SegmentReader, StatsFrame};
 use super::writer::segment_order;
 use crate::error::{Result, StoreError};
+use crate::stats::{scale, StatsBuilder};
+use linkdex_model::registrable_domain;
 
 /// Reads every byte and record of the segment and checks the invariants listed on `SegmentMeta`.
 pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
     seg.verify_checksum()?;
     let meta = seg.meta();
     let bad = |what: String| StoreError::corrupt(seg.path(), 0, what);
-    if meta.from_hosts.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(bad("referring hosts not sorted and unique".into()));
+    let hosts: Vec<&str> = (0..seg.host_count() as u32).map(|i| seg.from_host(i)).collect();
+    if hosts.iter().any(|h| h.is_empty()) || hosts.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(bad("referring hosts empty, not text, or not sorted and unique".into()));
     }
-    let keys: Vec<String> = meta
-        .targets
-        .iter()
-        .map(|t| host_order_key(&t.host))
-        .collect();
-    if keys.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(bad("target hosts not sorted and unique".into()));
+    let keys: Vec<&str> = (0..seg.target_count()).map(|t| seg.target_key(t)).collect();
+    if keys.iter().any(|k| k.is_empty()) || keys.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(bad("target hosts empty, not text, or not sorted and unique".into()));
     }
     let mut expected_start = 0u64;
-    for (ti, target) in meta.targets.iter().enumerate() {
-        let pairs = seg.pairs(ti);
-        if pairs.is_empty() || pairs.windows(2).any(|w| w[0].from >= w[1].from) {
+    let mut next_pair = 0;
+    for t in 0..seg.target_count() {
+        let range = seg.pair_range(t);
+        let pairs: Vec<_> = seg.pairs(t).collect();
+        if range.start != next_pair
+            || pairs.is_empty()
+            || pairs.windows(2).any(|w| w[0].from >= w[1].from)
+        {
             return Err(bad(format!(
-                "pairs of target {} empty or not sorted",
-                target.host
+                "pairs of target {} out of place, empty or not sorted",
+                seg.target_host(t)
             )));
         }
+        next_pair = range.end;
         for p in pairs {
             if p.record_start != expected_start
                 || p.record_count == 0
-                || p.from as usize >= meta.from_hosts.len()
+                || p.from as usize >= seg.host_count()
             {
                 return Err(bad(format!(
                     "pair of target {} does not continue the record runs",
-                    target.host
+                    seg.target_host(t)
                 )));
             }
             expected_start += u64::from(p.record_count);
         }
     }
-    if expected_start != meta.record_count {
+    if next_pair != seg.pair_count() || expected_start != meta.record_count {
         return Err(bad(format!(
             "pairs cover {expected_start} records, meta says {}",
             meta.record_count
@@ -68,36 +74,24 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
             meta.record_count
         )));
     }
-    let chunk_starts_ok = meta
-        .stats_chunks
-        .windows(2)
-        .all(|w| w[0].first_pair < w[1].first_pair)
-        && meta.stats_chunks.first().is_none_or(|c| c.first_pair == 0)
-        && meta
-            .stats_chunks
-            .iter()
-            .all(|c| meta.targets.iter().any(|t| t.pair_start == c.first_pair));
-    if !chunk_starts_ok || (meta.stats_chunks.is_empty() && !meta.pairs.is_empty()) {
-        return Err(bad("stats chunks do not start at target boundaries".into()));
-    }
-    // Walk records and pairs together.
+    // Walk records and pairs together, recomputing every pair's aggregates.
     let mut records = seg.iter();
     let mut prev = None;
-    for ti in 0..meta.targets.len() {
-        let stats = seg.live_stats(ti)?;
-        if stats.len() != seg.pairs(ti).len() {
-            return Err(bad(format!(
-                "pair statistics of {} missing",
-                seg.target_host(ti)
-            )));
-        }
-        for (p, stored) in seg.pairs(ti).iter().zip(stats) {
-            let mut live = crate::stats::StatsBuilder::default();
-            for _ in 0..p.record_count {
+    let mut frame: Option<StatsFrame> = None;
+    for t in 0..seg.target_count() {
+        let host = seg.target_host(t);
+        for p in seg.pair_range(t) {
+            let (f, i) = SegmentReader::frame_of(p);
+            if i == 0 {
+                frame = Some(seg.stats_frame(f)?);
+            }
+            let pair = seg.pair(p);
+            let mut live = StatsBuilder::default();
+            for _ in 0..pair.record_count {
                 let r = records
                     .next()
                     .ok_or_else(|| bad("fewer records than pairs say".into()))??;
-                if r.domain_to != seg.target_host(ti) || r.domain_from != seg.from_host(p.from) {
+                if r.domain_to != host || r.domain_from != seg.from_host(pair.from) {
                     return Err(bad(format!(
                         "record {} -> {} filed under the wrong pair",
                         r.url_from, r.url_to
@@ -117,11 +111,19 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
                 }
                 prev = Some(r);
             }
-            if live.finish() != *stored {
+            let live = live.finish();
+            let from = seg.from_host(pair.from);
+            let internal = registrable_domain(from) == registrable_domain(&host);
+            let hot = Hot::new(
+                scale(live.rank_mass),
+                live.records > 0,
+                live.indirect > 0,
+                internal,
+            );
+            if frame.as_ref().and_then(|fr| fr.get(i)) != Some(live) || seg.hot(p) != hot {
                 return Err(bad(format!(
-                    "statistics of pair {} <- {} do not match its records",
-                    seg.target_host(ti),
-                    seg.from_host(p.from)
+                    "statistics of pair {host} <- {} do not match its records",
+                    seg.from_host(pair.from)
                 )));
             }
         }

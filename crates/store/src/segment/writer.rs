@@ -1,15 +1,17 @@
 //! Builds a segment file from records pushed in segment order, streaming: memory holds one block
-//! of records plus the pair table and host strings.
+//! of records, the columns (a few bytes per pair) and the distinct referring hosts.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use linkdex_model::Record;
+use linkdex_model::{registrable_domain, Record};
 
 use super::format::*;
 use crate::error::{Result, StoreError};
+use crate::stats::{scale, PairStats, StatsBuilder};
 
 /// The order of records in a segment: target host (labels reversed), referring host, then key.
 pub fn segment_order(a: &Record, b: &Record) -> Ordering {
@@ -33,7 +35,21 @@ struct Open {
     target_host: String,
     from: String,
     record_start: u64,
-    live: crate::stats::StatsBuilder,
+    live: StatsBuilder,
+}
+
+/// Fixed-width little-endian column being built.
+#[derive(Default)]
+struct Column(Vec<u8>);
+
+impl Column {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
 }
 
 pub struct SegmentWriter {
@@ -43,11 +59,20 @@ pub struct SegmentWriter {
     offset: u64,
     block: Vec<Record>,
     meta: SegmentMeta,
-    /// Referring host of each pair, as text until `finish` assigns ids.
-    pair_from: Vec<String>,
     open: Option<Open>,
-    /// Aggregates of the pairs since the last stats chunk.
-    stats: Vec<crate::stats::PairStats>,
+    /// Order keys of the targets so far, concatenated, and where each starts.
+    target_keys: Vec<u8>,
+    target_key_offsets: Column,
+    target_pairs: Column,
+    /// Referring host of each pair as a provisional id (first-seen order) until `finish`
+    /// sorts the hosts.
+    host_ids: HashMap<String, u32>,
+    pair_from: Vec<u32>,
+    pair_records: Column,
+    pair_hot: Column,
+    /// Aggregates of the pairs since the last stats frame.
+    stats: Vec<PairStats>,
+    frames: Column,
     /// The last record of the previous block, for the order check across blocks.
     last: Option<Record>,
 }
@@ -62,9 +87,16 @@ impl SegmentWriter {
             offset: 0,
             block: Vec::with_capacity(BLOCK_RECORDS),
             meta: SegmentMeta::default(),
-            pair_from: Vec::new(),
             open: None,
-            stats: Vec::new(),
+            target_keys: Vec::new(),
+            target_key_offsets: Column::default(),
+            target_pairs: Column::default(),
+            host_ids: HashMap::new(),
+            pair_from: Vec::new(),
+            pair_records: Column::default(),
+            pair_hot: Column::default(),
+            stats: Vec::with_capacity(STATS_FRAME_PAIRS),
+            frames: Column::default(),
             last: None,
         };
         w.write(HEAD_MAGIC)?;
@@ -104,15 +136,13 @@ impl SegmentWriter {
                 .as_ref()
                 .is_some_and(|o| o.from != record.domain_from);
         if new_pair {
-            self.close_pair(index);
+            self.close_pair()?;
             if new_target {
-                if self.stats.len() >= STATS_CHUNK_PAIRS {
-                    self.flush_stats()?;
-                }
-                self.meta.targets.push(TargetEntry {
-                    host: record.domain_to.clone(),
-                    pair_start: self.meta.pairs.len() as u32,
-                });
+                self.target_key_offsets.u64(self.target_keys.len() as u64);
+                self.target_keys
+                    .extend_from_slice(host_order_key(&record.domain_to).as_bytes());
+                self.target_pairs.u32(self.pair_from.len() as u32);
+                self.meta.target_count += 1;
             }
             self.open = Some(Open {
                 target_host: record.domain_to.clone(),
@@ -134,32 +164,50 @@ impl SegmentWriter {
         Ok(())
     }
 
-    fn close_pair(&mut self, end: u64) {
-        if let Some(open) = self.open.take() {
-            self.meta.pairs.push(Pair {
-                from: 0,
-                record_start: open.record_start,
-                record_count: (end - open.record_start) as u32,
-            });
-            self.pair_from.push(open.from);
-            self.stats.push(open.live.finish());
+    fn close_pair(&mut self) -> Result<()> {
+        let Some(open) = self.open.take() else {
+            return Ok(());
+        };
+        let internal = registrable_domain(&open.from) == registrable_domain(&open.target_host);
+        let next = self.host_ids.len() as u32;
+        let id = *self.host_ids.entry(open.from).or_insert(next);
+        self.pair_from.push(id);
+        self.pair_records.u64(open.record_start);
+        let stats = open.live.finish();
+        let hot = Hot::new(
+            scale(stats.rank_mass),
+            stats.records > 0,
+            stats.indirect > 0,
+            internal,
+        );
+        self.pair_hot.u32(hot.0);
+        self.stats.push(stats);
+        if self.stats.len() == STATS_FRAME_PAIRS {
+            self.flush_frame()?;
         }
+        Ok(())
     }
 
-    /// Writes the aggregates gathered since the last chunk as one chunk.
-    fn flush_stats(&mut self) -> Result<()> {
+    /// Writes the aggregates gathered since the last frame as one frame.
+    fn flush_frame(&mut self) -> Result<()> {
         if self.stats.is_empty() {
             return Ok(());
         }
-        let first_pair = (self.meta.pairs.len() - self.stats.len()) as u32;
-        let raw = postcard::to_stdvec(&self.stats)
-            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
-        let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
-        self.meta.stats_chunks.push(StatsChunk {
-            offset: self.offset,
-            len: packed.len() as u32,
-            first_pair,
-        });
+        let mut ends = Column::default();
+        let mut body = Vec::new();
+        for stats in &self.stats {
+            body = postcard::to_extend(stats, body)
+                .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+            ends.u32(body.len() as u32);
+        }
+        let mut raw = Column::default();
+        raw.u32(self.stats.len() as u32);
+        raw.0.extend_from_slice(&ends.0);
+        raw.0.extend_from_slice(&body);
+        let packed =
+            zstd::bulk::compress(&raw.0, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
+        self.frames.u64(self.offset);
+        self.frames.u32(packed.len() as u32);
         self.write(&packed)?;
         self.stats.clear();
         Ok(())
@@ -184,18 +232,61 @@ impl SegmentWriter {
         Ok(())
     }
 
-    /// Writes the meta and footer and syncs the file. Returns (records, bytes, crc32).
+    /// Writes one column and returns where it is.
+    fn section(&mut self, bytes: &[u8]) -> Result<Section> {
+        let offset = self.offset;
+        self.write(bytes)?;
+        Ok(Section {
+            offset,
+            len: bytes.len() as u64,
+        })
+    }
+
+    /// Writes the columns, meta and footer and syncs the file. Returns (records, bytes, crc32).
     pub fn finish(mut self) -> Result<(u64, u64, u32)> {
         self.flush_block()?;
-        self.close_pair(self.meta.record_count);
-        self.flush_stats()?;
-        let mut hosts: Vec<String> = self.pair_from.clone();
+        self.close_pair()?;
+        self.flush_frame()?;
+        let pairs = self.pair_from.len();
+        let frame_count = self.frames.0.len() / 12;
+        self.target_key_offsets.u64(self.target_keys.len() as u64);
+        self.target_pairs.u32(pairs as u32);
+        self.pair_records.u64(self.meta.record_count);
+        // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
+        let mut hosts: Vec<(String, u32)> = std::mem::take(&mut self.host_ids).into_iter().collect();
         hosts.sort_unstable();
-        hosts.dedup();
-        for (pair, from) in self.meta.pairs.iter_mut().zip(&self.pair_from) {
-            pair.from = hosts.binary_search(from).unwrap_or_default() as u32;
+        let mut sorted_id = vec![0u32; hosts.len()];
+        let (mut host_offsets, mut host_bytes) = (Column::default(), Vec::new());
+        for (i, (host, provisional)) in hosts.iter().enumerate() {
+            sorted_id[*provisional as usize] = i as u32;
+            host_offsets.u64(host_bytes.len() as u64);
+            host_bytes.extend_from_slice(host.as_bytes());
         }
-        self.meta.from_hosts = hosts;
+        host_offsets.u64(host_bytes.len() as u64);
+        let mut pair_from = Column::default();
+        for &p in &self.pair_from {
+            pair_from.u32(sorted_id[p as usize]);
+        }
+        let target_key_offsets = std::mem::take(&mut self.target_key_offsets.0);
+        let target_keys = std::mem::take(&mut self.target_keys);
+        let target_pairs = std::mem::take(&mut self.target_pairs.0);
+        let pair_records = std::mem::take(&mut self.pair_records.0);
+        let pair_hot = std::mem::take(&mut self.pair_hot.0);
+        let frames = std::mem::take(&mut self.frames.0);
+        self.meta.columns = Columns {
+            target_key_offsets: self.section(&target_key_offsets)?,
+            target_keys: self.section(&target_keys)?,
+            target_pairs: self.section(&target_pairs)?,
+            host_offsets: self.section(&host_offsets.0)?,
+            host_bytes: self.section(&host_bytes)?,
+            pair_from: self.section(&pair_from.0)?,
+            pair_records: self.section(&pair_records)?,
+            pair_hot: self.section(&pair_hot)?,
+            frames: self.section(&frames)?,
+        };
+        self.meta.host_count = hosts.len() as u32;
+        self.meta.pair_count = pairs as u32;
+        self.meta.frame_count = frame_count as u32;
         let raw = postcard::to_stdvec(&self.meta)
             .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
         let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
