@@ -11,7 +11,9 @@
 #    then the ratio per class.
 #
 # Knobs (environment): BENCH_REPS (20), BENCH_WARMUP (2), BENCH_MAX_SECONDS (60: a class stops repeating after
-# this, with at least 3 runs), BENCH_NO_BUILD=1 (use the existing target/release/linkdex).
+# this, with at least 3 runs), BENCH_NO_BUILD=1 (use the existing target/release/linkdex),
+# BENCH_REUSE_INDEX=1 (keep an index already built from the same recs.jsonl.zst: no import
+# figure; for sizes whose import was timed separately).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -51,6 +53,10 @@ build() {
     "$bin" gen --records "$n" --seed 42 --out "$dir/recs.tmp.jsonl.zst" >/dev/null
     mv "$dir/recs.tmp.jsonl.zst" "$dir/recs.jsonl.zst"
     echo "gen: $n records in $(( SECONDS - t0 )) s"
+  fi
+  if [ "${BENCH_REUSE_INDEX:-}" = 1 ] && [ -s "$dir/idx/MANIFEST" ]; then
+    echo "import: reusing $dir/idx (BENCH_REUSE_INDEX=1)"
+    return
   fi
   rm -rf "$dir/idx"
   local start end

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record};
 use linkdex_store::{
     host_order_key, scale, PairStats, SegmentReader, Snapshot, StatsBuilder, StatsFrame,
-    StoreError,
+    StoreError, WarmStats,
 };
 
 use crate::fields::{record_value, FieldValue, ResultField, TARGET_METRICS};
@@ -243,6 +243,19 @@ impl<'s> Query<'s> {
         }
     }
 
+    /// `src`'s scalar aggregates, read in place.
+    fn warm(&self, src: Src) -> Result<WarmStats, StoreError> {
+        match src {
+            Src::Owned(i) => Ok(self.owned[i as usize].warm()),
+            Src::Pair { seg, p } => {
+                let reader = &self.blocks.snap.segments[seg as usize];
+                reader.warm(p as usize).ok_or_else(|| {
+                    StoreError::corrupt(reader.path(), 0, format!("scalars of pair {p} damaged"))
+                })
+            }
+        }
+    }
+
     /// `src`'s §9 rank (0–1000), without decoding a frame.
     fn rank(&self, src: Src) -> u16 {
         match src {
@@ -409,7 +422,7 @@ fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
             .is_none_or(|f| f.eval(&|field| record_value(r, field)))
 }
 
-/// Whether reading `field` needs a pair's full aggregates (the hot column holds the rank).
+/// Whether reading `field` needs a pair's scalar aggregates (the hot column holds the rank).
 fn needs_stats(field: ResultField) -> bool {
     match field {
         ResultField::IntersectionsCount => false,
@@ -510,11 +523,14 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     if let Some(f) = &req.filters {
         fields.extend(f.fields());
     }
-    if fields.into_iter().any(needs_stats) {
-        for src in slots.iter().flatten() {
-            q.load(*src)?;
-        }
-    }
+    let warm: Vec<Option<WarmStats>> = if fields.into_iter().any(needs_stats) {
+        slots
+            .iter()
+            .map(|s| s.map(|s| q.warm(s)).transpose())
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
     let ranks: Vec<u16> = slots
         .iter()
         .map(|s| s.map_or(0, |s| reported_rank(q.rank(s), req.rank_scale)))
@@ -525,7 +541,7 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         intersections: usize::from(ids[c].1),
         slots: &slots[c * k..(c + 1) * k],
         ranks: &ranks[c * k..(c + 1) * k],
-        query: &q,
+        warm: warm.get(c * k..(c + 1) * k).unwrap_or(&[]),
     };
     let kept: Vec<usize> = (0..ids.len())
         .filter(|&c| {
@@ -631,7 +647,8 @@ struct Candidate<'a, 's> {
     intersections: usize,
     slots: &'a [Option<Src>],
     ranks: &'a [u16],
-    query: &'a Query<'s>,
+    /// The slots' scalar aggregates, when a filter or sort reads them (else empty).
+    warm: &'a [Option<WarmStats>],
 }
 
 impl<'a> Candidate<'a, '_> {
@@ -646,7 +663,10 @@ impl<'a> Candidate<'a, '_> {
                 Some(_) if TARGET_METRICS[metric].0 == "target" => {
                     FieldValue::Str(self.hosts.name(self.id))
                 }
-                Some(src) => stats_value("", self.query.stats(src), self.ranks[slot], metric),
+                Some(_) => self.warm.get(slot).and_then(Option::as_ref).map_or(
+                    FieldValue::Null,
+                    |w| stats_value(w, self.ranks[slot], metric),
+                ),
             },
         }
     }

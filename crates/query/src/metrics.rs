@@ -1,9 +1,6 @@
 //! Per-target metrics of one referring host (contract §8) and the rank scale (§9).
 
-use std::collections::BTreeSet;
-
-use linkdex_model::subnet;
-use linkdex_store::{PageCounts, PairStats};
+use linkdex_store::{PageCounts, PairStats, WarmStats};
 
 use crate::fields::{FieldValue, TARGET_METRICS};
 use crate::request::RankScale;
@@ -58,26 +55,21 @@ impl Metrics {
     /// The metrics of referring host `d` from the aggregates of the records feeding one target
     /// (`stats.records > 0`).
     pub fn from_stats(d: &str, stats: &PairStats, scale: RankScale, list_limit: usize) -> Metrics {
-        let count = u64::from(stats.records.max(1));
-        let subnets: BTreeSet<String> = stats.ips.iter().filter_map(|ip| subnet(ip)).collect();
+        let w = stats.warm();
         Metrics {
             target: d.to_string(),
             rank: reported_rank(self::scale(stats.rank_mass), scale),
-            backlinks: stats.backlinks,
-            first_seen: stats.first_seen,
-            lost_date: if stats.any_live {
-                None
-            } else {
-                stats.lost_date
-            },
-            backlinks_spam_score: (2 * stats.spam_sum + count) / (2 * count),
-            broken_backlinks: stats.broken_backlinks,
-            broken_pages: u64::from(stats.broken_pages),
-            nofollow: !stats.any_dofollow,
-            referring_ips: stats.ips.len() as u64,
-            referring_subnets: subnets.len() as u64,
-            referring_pages: u64::from(stats.pages),
-            referring_pages_nofollow: u64::from(stats.pages_nofollow),
+            backlinks: w.backlinks,
+            first_seen: w.first_seen,
+            lost_date: lost_date(&w),
+            backlinks_spam_score: spam_score(&w),
+            broken_backlinks: w.broken_backlinks,
+            broken_pages: u64::from(w.broken_pages),
+            nofollow: !w.any_dofollow,
+            referring_ips: u64::from(w.ips),
+            referring_subnets: u64::from(w.subnets),
+            referring_pages: u64::from(w.pages),
+            referring_pages_nofollow: u64::from(w.pages_nofollow),
             tld: count_map(&stats.tld, list_limit),
             types: count_map(&stats.types, list_limit),
             attributes: (!stats.attributes.is_empty())
@@ -90,42 +82,41 @@ impl Metrics {
     }
 }
 
-/// The value of `TARGET_METRICS[metric]` of referring host `host` for one target, for filters
-/// and sorting, straight from the aggregates (`rank` already on the reported scale).
-pub fn stats_value<'a>(
-    host: &'a str,
-    s: &'a PairStats,
-    rank: u16,
-    metric: usize,
-) -> FieldValue<'a> {
+/// `lost_date`: the latest lost date when every record is lost.
+fn lost_date(w: &WarmStats) -> Option<i64> {
+    if w.any_live {
+        None
+    } else {
+        w.lost_date
+    }
+}
+
+/// `backlinks_spam_score`: the mean over the records, rounded half up.
+fn spam_score(w: &WarmStats) -> u64 {
+    let count = u64::from(w.records.max(1));
+    (2 * w.spam_sum + count) / (2 * count)
+}
+
+/// The value of `TARGET_METRICS[metric]` of a referring host for one target, for filters and
+/// sorting, from the pair's scalar aggregates (`rank` already on the reported scale; `target`,
+/// the host, is the caller's).
+pub fn stats_value(s: &WarmStats, rank: u16, metric: usize) -> FieldValue<'static> {
     use FieldValue::*;
     let num = |n: u64| Num(n as f64);
     match TARGET_METRICS[metric].0 {
-        "target" => Str(host),
         "rank" => Num(f64::from(rank)),
         "backlinks" => num(s.backlinks),
         "first_seen" => Time(s.first_seen),
-        "lost_date" => match (s.any_live, s.lost_date) {
-            (false, Some(t)) => Time(t),
-            _ => Null,
-        },
-        "backlinks_spam_score" => {
-            let count = u64::from(s.records.max(1));
-            num((2 * s.spam_sum + count) / (2 * count))
-        }
+        "lost_date" => lost_date(s).map_or(Null, Time),
+        "backlinks_spam_score" => num(spam_score(s)),
         "broken_backlinks" => num(s.broken_backlinks),
         "broken_pages" => num(u64::from(s.broken_pages)),
         "referring_domains" | "referring_main_domains" => num(1),
         "referring_domains_nofollow" | "referring_main_domains_nofollow" => {
             num(u64::from(!s.any_dofollow))
         }
-        "referring_ips" => num(s.ips.len() as u64),
-        "referring_subnets" => num(s
-            .ips
-            .iter()
-            .filter_map(|ip| subnet(ip))
-            .collect::<BTreeSet<_>>()
-            .len() as u64),
+        "referring_ips" => num(u64::from(s.ips)),
+        "referring_subnets" => num(u64::from(s.subnets)),
         "referring_pages" => num(u64::from(s.pages)),
         "referring_pages_nofollow" => num(u64::from(s.pages_nofollow)),
         _ => Null,

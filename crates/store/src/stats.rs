@@ -3,9 +3,9 @@
 //! per (target host, referring host) pair for the default request, and that the query builds
 //! from records when a request needs a subset.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use linkdex_model::Record;
+use linkdex_model::{subnet, Record};
 use serde::{Deserialize, Serialize};
 
 /// `value → distinct url_from`, sorted by value.
@@ -39,6 +39,49 @@ pub struct PairStats {
     pub platform_types: PageCounts,
     pub semantic_locations: PageCounts,
     pub countries: PageCounts,
+}
+
+/// The scalar aggregates of a pair: everything a result filter or sort can read besides the
+/// rank (contract §8). Segments store them uncompressed per pair (a few varint bytes), since
+/// `filters` and `order_by` read them for every candidate, not only for the returned rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WarmStats {
+    pub records: u32,
+    pub backlinks: u64,
+    pub first_seen: i64,
+    pub any_live: bool,
+    pub lost_date: Option<i64>,
+    pub spam_sum: u64,
+    pub broken_backlinks: u64,
+    pub broken_pages: u32,
+    pub any_dofollow: bool,
+    pub pages: u32,
+    pub pages_nofollow: u32,
+    /// Distinct IPs and distinct subnets of them.
+    pub ips: u32,
+    pub subnets: u32,
+}
+
+impl PairStats {
+    /// The scalar part of these aggregates.
+    pub fn warm(&self) -> WarmStats {
+        let subnets: BTreeSet<String> = self.ips.iter().filter_map(|ip| subnet(ip)).collect();
+        WarmStats {
+            records: self.records,
+            backlinks: self.backlinks,
+            first_seen: self.first_seen,
+            any_live: self.any_live,
+            lost_date: self.lost_date,
+            spam_sum: self.spam_sum,
+            broken_backlinks: self.broken_backlinks,
+            broken_pages: self.broken_pages,
+            any_dofollow: self.any_dofollow,
+            pages: self.pages,
+            pages_nofollow: self.pages_nofollow,
+            ips: self.ips.len() as u32,
+            subnets: subnets.len() as u32,
+        }
+    }
 }
 
 /// `unscale(r)`: a 0–1000 rank back to rank mass (contract §9).

@@ -1,4 +1,5 @@
-//! Per-pair aggregates are stored in frames of `STATS_FRAME_PAIRS` pairs and in the hot column;
+//! Per-pair aggregates are stored in frames of `STATS_FRAME_PAIRS` pairs, in the scalar (warm)
+//! column and in the hot column;
 //! a segment with many frames, whose targets straddle frame boundaries, still gives every pair
 //! the aggregates of its own live records.
 
@@ -56,6 +57,7 @@ fn aggregates_span_many_frames_and_match_their_records() {
             let expected = b.finish();
             let (f, i) = SegmentReader::frame_of(p);
             assert_eq!(seg.stats_frame(f).unwrap().get(i), Some(expected.clone()));
+            assert_eq!(seg.warm(p), Some(expected.warm()));
             let hot = Hot::new(
                 scale(expected.rank_mass),
                 expected.records > 0,

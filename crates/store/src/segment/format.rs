@@ -76,6 +76,10 @@ pub struct Columns {
     pub pair_hot: Section,
     /// `(u64 offset, u32 len)[F]`: where each stats frame is (frames and blocks interleave).
     pub frames: Section,
+    /// `u64[F]`: where each frame's pairs start in `warm`.
+    pub warm_offsets: Section,
+    /// `postcard(WarmStats)` of every pair, in pair order, uncompressed.
+    pub warm: Section,
 }
 
 /// Everything a reader needs to find the blocks and columns.

@@ -11,7 +11,7 @@ use memmap2::Mmap;
 
 use super::format::*;
 use crate::error::{Result, StoreError};
-use crate::stats::PairStats;
+use crate::stats::{PairStats, WarmStats};
 
 pub struct SegmentReader {
     path: PathBuf,
@@ -84,6 +84,8 @@ struct Ranges {
     pair_records: Range<usize>,
     pair_hot: Range<usize>,
     frames: Range<usize>,
+    warm_offsets: Range<usize>,
+    warm: Range<usize>,
 }
 
 /// Value `i` of a little-endian `u32` column (0 past its end: open checked the lengths).
@@ -261,6 +263,24 @@ impl SegmentReader {
     /// The hot aggregates of pairs `range`, read in place.
     pub fn hot_run(&self, range: Range<usize>) -> impl Iterator<Item = Hot> + '_ {
         u32_run(self.col(&self.cols.pair_hot), range).map(Hot)
+    }
+
+    /// The scalar aggregates of pair `p`'s live records (`None`: damaged).
+    pub fn warm(&self, p: usize) -> Option<WarmStats> {
+        let (f, i) = Self::frame_of(p);
+        let offsets = self.col(&self.cols.warm_offsets);
+        let warm = self.col(&self.cols.warm);
+        let start = u64_at(offsets, f) as usize;
+        let end = if f + 1 < self.frame_count() {
+            u64_at(offsets, f + 1) as usize
+        } else {
+            warm.len()
+        };
+        let mut rest = warm.get(start..end)?;
+        for _ in 0..i {
+            rest = postcard::take_from_bytes::<WarmStats>(rest).ok()?.1;
+        }
+        postcard::take_from_bytes(rest).ok().map(|(w, _)| w)
     }
 
     /// The hot aggregates of pair `p`'s live records.
@@ -453,6 +473,8 @@ fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<Rang
         pair_records: section(c.pair_records, Some(8 * (p + 1)), "pair_records")?,
         pair_hot: section(c.pair_hot, Some(4 * p), "pair_hot")?,
         frames: section(c.frames, Some(12 * f), "frames")?,
+        warm_offsets: section(c.warm_offsets, Some(8 * f), "warm_offsets")?,
+        warm: section(c.warm, None, "warm")?,
     };
     let blocks_ok = meta.blocks.iter().all(|b| {
         b.offset

@@ -120,7 +120,10 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
                 live.indirect > 0,
                 internal,
             );
-            if frame.as_ref().and_then(|fr| fr.get(i)) != Some(live) || seg.hot(p) != hot {
+            if seg.warm(p) != Some(live.warm())
+                || frame.as_ref().and_then(|fr| fr.get(i)) != Some(live)
+                || seg.hot(p) != hot
+            {
                 return Err(bad(format!(
                     "statistics of pair {host} <- {} do not match its records",
                     seg.from_host(pair.from)

@@ -73,6 +73,8 @@ pub struct SegmentWriter {
     /// Aggregates of the pairs since the last stats frame.
     stats: Vec<PairStats>,
     frames: Column,
+    warm_offsets: Column,
+    warm: Vec<u8>,
     /// The last record of the previous block, for the order check across blocks.
     last: Option<Record>,
 }
@@ -97,6 +99,8 @@ impl SegmentWriter {
             pair_hot: Column::default(),
             stats: Vec::with_capacity(STATS_FRAME_PAIRS),
             frames: Column::default(),
+            warm_offsets: Column::default(),
+            warm: Vec::new(),
             last: None,
         };
         w.write(HEAD_MAGIC)?;
@@ -181,6 +185,11 @@ impl SegmentWriter {
             internal,
         );
         self.pair_hot.u32(hot.0);
+        if self.stats.is_empty() {
+            self.warm_offsets.u64(self.warm.len() as u64);
+        }
+        self.warm = postcard::to_extend(&stats.warm(), std::mem::take(&mut self.warm))
+            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
         self.stats.push(stats);
         if self.stats.len() == STATS_FRAME_PAIRS {
             self.flush_frame()?;
@@ -273,6 +282,8 @@ impl SegmentWriter {
         let pair_records = std::mem::take(&mut self.pair_records.0);
         let pair_hot = std::mem::take(&mut self.pair_hot.0);
         let frames = std::mem::take(&mut self.frames.0);
+        let warm_offsets = std::mem::take(&mut self.warm_offsets.0);
+        let warm = std::mem::take(&mut self.warm);
         self.meta.columns = Columns {
             target_key_offsets: self.section(&target_key_offsets)?,
             target_keys: self.section(&target_keys)?,
@@ -283,6 +294,8 @@ impl SegmentWriter {
             pair_records: self.section(&pair_records)?,
             pair_hot: self.section(&pair_hot)?,
             frames: self.section(&frames)?,
+            warm_offsets: self.section(&warm_offsets)?,
+            warm: self.section(&warm)?,
         };
         self.meta.host_count = hosts.len() as u32;
         self.meta.pair_count = pairs as u32;
