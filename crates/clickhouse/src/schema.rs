@@ -96,6 +96,9 @@ impl Layout {
         ];
         if let Layout::Cluster(_) = self {
             s.push(("distributed_group_by_no_merge", "1"));
+            // The qualifying-hosts subquery reads each shard's own table: a host's records
+            // all live on its shard.
+            s.push(("distributed_product_mode", "local"));
         }
         s
     }

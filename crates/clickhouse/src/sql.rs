@@ -3,7 +3,9 @@
 //! type, no window functions, no query parameters: every value is an escaped literal).
 //!
 //! The statement has four levels:
-//! 1. per referring host D (`GROUP BY domain_from`) over the records of the targets' ranges:
+//! 1. per referring host D (`GROUP BY domain_from`) over the records of the targets' ranges
+//!    (with several targets or exclude targets, only of the hosts a light first pass found
+//!    feeding enough targets and no exclude target):
 //!    for each target slot `i` the aggregates of the records feeding it (flag `f{i}`), the
 //!    exclude count, `intersections_count`; `HAVING` keeps qualifying hosts that pass `filters`.
 //!    On a cluster this level runs whole on each shard (a host's records live on one shard).
@@ -82,6 +84,23 @@ pub fn compile(req: &Request) -> String {
     ranges.extend(req.exclude_targets.iter().map(|p| range(p, req)));
     let mut filter = vec![format!("({})", ranges.join(" OR "))];
     filter.extend(common(req));
+    if req.threshold() > 1 || !req.exclude_targets.is_empty() {
+        // A light first pass: the hosts that feed enough targets and no exclude target. The
+        // per-slot aggregates (the memory and time of level 1) are then built for them only.
+        let flags: Vec<String> = (0..req.targets.len())
+            .map(|i| format!("max(f{i})"))
+            .collect();
+        let mut qualify = vec![format!("{} >= {}", flags.join(" + "), req.threshold())];
+        if !req.exclude_targets.is_empty() {
+            qualify.push("max(fx) = 0".into());
+        }
+        filter.push(format!(
+            "domain_from IN (\n  WITH {}\n  SELECT domain_from FROM links FINAL\n  WHERE {}\n  GROUP BY domain_from\n  HAVING {})",
+            with.join(",\n       "),
+            filter.join("\n    AND "),
+            qualify.join(" AND ")
+        ));
+    }
 
     let level1 = format!(
         "WITH {}\nSELECT {}\nFROM links FINAL\nWHERE {}\nGROUP BY domain_from\nHAVING {}",
