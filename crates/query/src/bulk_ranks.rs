@@ -76,10 +76,7 @@ pub fn parse_bulk_ranks(task: &Map<String, Value>) -> Result<BulkRanksRequest, A
 
 /// The result object: `{items_count, items: [{type, target, rank}]}` in target order.
 pub fn bulk_ranks(snap: &Snapshot, req: &BulkRanksRequest) -> Result<Value, StoreError> {
-    let mut blocks = Blocks {
-        snap,
-        cache: HashMap::new(),
-    };
+    let mut blocks = Blocks::new(snap);
     let mut items = Vec::with_capacity(req.targets.len());
     for (text, pattern) in &req.targets {
         let mass = match pattern {

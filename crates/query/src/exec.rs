@@ -2,7 +2,7 @@
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -31,10 +31,24 @@ pub struct Answer {
 /// Decoded blocks, shared within one query.
 pub(crate) struct Blocks<'a> {
     pub snap: &'a Snapshot,
-    pub cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
+    /// The most recently decoded blocks, by (segment, block), oldest first in `order`.
+    cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
+    order: VecDeque<(usize, usize)>,
 }
 
-impl Blocks<'_> {
+/// Decoded blocks one query keeps (256 records each). Pairs are read in record order, so a
+/// handful suffice; the bound keeps a query's memory flat however many records it reads.
+const BLOCK_CACHE: usize = 64;
+
+impl<'a> Blocks<'a> {
+    pub(crate) fn new(snap: &'a Snapshot) -> Blocks<'a> {
+        Blocks {
+            snap,
+            cache: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
     /// Calls `f` on records `start..start + count` of segment `seg`, in order, without copying.
     pub(crate) fn visit(
         &mut self,
@@ -52,7 +66,13 @@ impl Blocks<'_> {
                 Some(blk) => blk.clone(),
                 None => {
                     let blk = reader.block(b)?;
+                    if self.order.len() == BLOCK_CACHE {
+                        if let Some(old) = self.order.pop_front() {
+                            self.cache.remove(&old);
+                        }
+                    }
                     self.cache.insert((seg, b), blk.clone());
+                    self.order.push_back((seg, b));
                     blk
                 }
             };
@@ -433,10 +453,7 @@ fn needs_stats(field: ResultField) -> bool {
 /// Runs a validated request over a snapshot.
 pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     let mut q = Query {
-        blocks: Blocks {
-            snap,
-            cache: HashMap::new(),
-        },
+        blocks: Blocks::new(snap),
         frames: HashMap::new(),
         decoded: HashMap::new(),
         owned: Vec::new(),
