@@ -172,7 +172,11 @@ impl<'s> Hosts<'s> {
             return Ok(id);
         }
         let path = self.snap.segments[0].path();
-        Err(StoreError::corrupt(path, 0, format!("referring host id {id} out of range")))
+        Err(StoreError::corrupt(
+            path,
+            0,
+            format!("referring host id {id} out of range"),
+        ))
     }
 
     fn len(&self) -> usize {
@@ -280,7 +284,9 @@ impl<'s> Query<'s> {
     fn rank(&self, src: Src) -> u16 {
         match src {
             Src::Owned(i) => scale(self.owned[i as usize].rank_mass),
-            Src::Pair { seg, p } => self.blocks.snap.segments[seg as usize].hot(p as usize).rank(),
+            Src::Pair { seg, p } => self.blocks.snap.segments[seg as usize]
+                .hot(p as usize)
+                .rank(),
         }
     }
 
@@ -300,8 +306,7 @@ impl<'s> Query<'s> {
         let fast = stats_answer(pattern, req);
         let internal = |host: u32, exact_bit: Option<bool>| {
             exact_bit.unwrap_or_else(|| {
-                hosts.maybe_same_site(host, &own_domain)
-                    && same_site(hosts.name(host), &own_domain)
+                hosts.maybe_same_site(host, &own_domain) && same_site(hosts.name(host), &own_domain)
             })
         };
         if let ([(seg, range, exact)], true, None) = (runs, fast, &hosts.union) {
@@ -327,7 +332,7 @@ impl<'s> Query<'s> {
                     };
                     out.push(Feed { host, src });
                 } else if let Some(src) =
-                    self.from_records(&[(host, *seg, p, *exact)], pattern, req)?
+                    self.aggregate_records(&[(host, *seg, p, *exact)], pattern, req)?
                 {
                     out.push(Feed { host, src });
                 }
@@ -365,7 +370,7 @@ impl<'s> Query<'s> {
                     continue;
                 }
             }
-            if let Some(src) = self.from_records(group, pattern, req)? {
+            if let Some(src) = self.aggregate_records(group, pattern, req)? {
                 out.push(Feed { host, src });
             }
         }
@@ -374,7 +379,7 @@ impl<'s> Query<'s> {
 
     /// The aggregates of the records of one host's pairs (segments oldest first) that feed
     /// `pattern`, or `None` when none does.
-    fn from_records(
+    fn aggregate_records(
         &mut self,
         group: &[Keyed],
         pattern: &Pattern,
@@ -446,7 +451,9 @@ fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
 fn needs_stats(field: ResultField) -> bool {
     match field {
         ResultField::IntersectionsCount => false,
-        ResultField::Metric { metric, .. } => !matches!(TARGET_METRICS[metric].0, "rank" | "target"),
+        ResultField::Metric { metric, .. } => {
+            !matches!(TARGET_METRICS[metric].0, "rank" | "target")
+        }
     }
 }
 
@@ -504,7 +511,11 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     // The qualifying hosts, each once, in id order; under `all` each feeds the smallest list.
     let threshold = req.threshold();
     let lists: Vec<&Vec<Feed>> = if threshold == per_target.len() {
-        per_target.iter().min_by_key(|f| f.len()).into_iter().collect()
+        per_target
+            .iter()
+            .min_by_key(|f| f.len())
+            .into_iter()
+            .collect()
     } else {
         per_target.iter().collect()
     };
@@ -680,10 +691,13 @@ impl<'a> Candidate<'a, '_> {
                 Some(_) if TARGET_METRICS[metric].0 == "target" => {
                     FieldValue::Str(self.hosts.name(self.id))
                 }
-                Some(_) => self.warm.get(slot).and_then(Option::as_ref).map_or(
-                    FieldValue::Null,
-                    |w| stats_value(w, self.ranks[slot], metric),
-                ),
+                Some(_) => self
+                    .warm
+                    .get(slot)
+                    .and_then(Option::as_ref)
+                    .map_or(FieldValue::Null, |w| {
+                        stats_value(w, self.ranks[slot], metric)
+                    }),
             },
         }
     }

@@ -40,14 +40,20 @@ fn metrics_json(m: &Metrics) -> Value {
     put("referring_ips", m.referring_ips.into());
     put("referring_subnets", m.referring_subnets.into());
     put("referring_pages", m.referring_pages.into());
-    put("referring_pages_nofollow", m.referring_pages_nofollow.into());
+    put(
+        "referring_pages_nofollow",
+        m.referring_pages_nofollow.into(),
+    );
     put("referring_links_tld", count_map(&m.tld));
     put("referring_links_types", count_map(&m.types));
     put(
         "referring_links_attributes",
         m.attributes.as_ref().map_or(Value::Null, count_map),
     );
-    put("referring_links_platform_types", count_map(&m.platform_types));
+    put(
+        "referring_links_platform_types",
+        count_map(&m.platform_types),
+    );
     put(
         "referring_links_semantic_locations",
         count_map(&m.semantic_locations),

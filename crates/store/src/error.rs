@@ -36,11 +36,7 @@ impl StoreError {
         move |source| StoreError::Io { path, source }
     }
 
-    pub fn corrupt(
-        path: impl Into<PathBuf>,
-        offset: u64,
-        what: impl Into<String>,
-    ) -> StoreError {
+    pub fn corrupt(path: impl Into<PathBuf>, offset: u64, what: impl Into<String>) -> StoreError {
         StoreError::Corruption {
             path: path.into(),
             offset,

@@ -19,12 +19,7 @@ fn aggregates_span_many_frames_and_match_their_records() {
             } else {
                 format!("https://r{r}.example/p")
             };
-            let mut rec = Record::new(
-                &from,
-                &format!("https://t{t}.com/"),
-                1_600_000_000,
-            )
-            .unwrap();
+            let mut rec = Record::new(&from, &format!("https://t{t}.com/"), 1_600_000_000).unwrap();
             rec.is_lost = r % 7 == 0;
             rec.is_indirect_link = r % 11 == 0;
             rec.links_count = 1 + (r % 3) as u64;
@@ -69,5 +64,10 @@ fn aggregates_span_many_frames_and_match_their_records() {
         }
     }
     assert_eq!(checked, 15021);
-    assert_eq!(internal, (0..3).map(|t| (5000 + t * 7usize).div_ceil(13)).sum::<usize>());
+    assert_eq!(
+        internal,
+        (0..3)
+            .map(|t| (5000 + t * 7usize).div_ceil(13))
+            .sum::<usize>()
+    );
 }

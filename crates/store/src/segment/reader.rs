@@ -42,7 +42,11 @@ impl StatsFrame {
         }
         let ends = &self.raw[4..];
         let body = &self.raw[4 + 4 * self.count..];
-        let start = if i == 0 { 0 } else { u32_at(ends, i - 1) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            u32_at(ends, i - 1) as usize
+        };
         let end = u32_at(ends, i) as usize;
         postcard::from_bytes(body.get(start..end)?).ok()
     }
@@ -195,11 +199,7 @@ impl SegmentReader {
     /// The order key (`host_order_key`) of target `t`.
     pub fn target_key(&self, t: usize) -> &str {
         let c = &self.cols;
-        text_at(
-            self.col(&c.target_key_offsets),
-            self.col(&c.target_keys),
-            t,
-        )
+        text_at(self.col(&c.target_key_offsets), self.col(&c.target_keys), t)
     }
 
     /// The target with exactly this host.
@@ -464,7 +464,11 @@ fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<Rang
         return Err("stats frame count does not match the pairs".into());
     }
     let ranges = Ranges {
-        target_key_offsets: section(c.target_key_offsets, Some(8 * (t + 1)), "target_key_offsets")?,
+        target_key_offsets: section(
+            c.target_key_offsets,
+            Some(8 * (t + 1)),
+            "target_key_offsets",
+        )?,
         target_keys: section(c.target_keys, None, "target_keys")?,
         target_pairs: section(c.target_pairs, Some(4 * (t + 1)), "target_pairs")?,
         host_offsets: section(c.host_offsets, Some(8 * (h + 1)), "host_offsets")?,

@@ -15,13 +15,19 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
     seg.verify_checksum()?;
     let meta = seg.meta();
     let bad = |what: String| StoreError::corrupt(seg.path(), 0, what);
-    let hosts: Vec<&str> = (0..seg.host_count() as u32).map(|i| seg.from_host(i)).collect();
+    let hosts: Vec<&str> = (0..seg.host_count() as u32)
+        .map(|i| seg.from_host(i))
+        .collect();
     if hosts.iter().any(|h| h.is_empty()) || hosts.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(bad("referring hosts empty, not text, or not sorted and unique".into()));
+        return Err(bad(
+            "referring hosts empty, not text, or not sorted and unique".into(),
+        ));
     }
     let keys: Vec<&str> = (0..seg.target_count()).map(|t| seg.target_key(t)).collect();
     if keys.iter().any(|k| k.is_empty()) || keys.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(bad("target hosts empty, not text, or not sorted and unique".into()));
+        return Err(bad(
+            "target hosts empty, not text, or not sorted and unique".into(),
+        ));
     }
     let mut expected_start = 0u64;
     let mut next_pair = 0;

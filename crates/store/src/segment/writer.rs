@@ -16,7 +16,7 @@ use crate::stats::{scale, PairStats, StatsBuilder};
 /// The order of records in a segment: target host (labels reversed), referring host, then key.
 pub fn segment_order(a: &Record, b: &Record) -> Ordering {
     if a.domain_to != b.domain_to {
-        return host_order_key(&a.domain_to).cmp(&host_order_key(&b.domain_to));
+        return cmp_host_order(&a.domain_to, &b.domain_to);
     }
     same_target_order(a, b)
 }
@@ -262,7 +262,8 @@ impl SegmentWriter {
         self.target_pairs.u32(pairs as u32);
         self.pair_records.u64(self.meta.record_count);
         // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
-        let mut hosts: Vec<(String, u32)> = std::mem::take(&mut self.host_ids).into_iter().collect();
+        let mut hosts: Vec<(String, u32)> =
+            std::mem::take(&mut self.host_ids).into_iter().collect();
         hosts.sort_unstable();
         let mut sorted_id = vec![0u32; hosts.len()];
         let (mut host_offsets, mut host_bytes) = (Column::default(), Vec::new());
