@@ -119,8 +119,8 @@ fn host_mass_from_stats(snap: &Snapshot, host: &str) -> Result<f64, StoreError> 
             if frame.as_ref().is_none_or(|(g, _)| *g != f) {
                 frame = Some((f, reader.stats_frame(f)?));
             }
-            let stats = frame.as_ref().and_then(|(_, fr)| fr.get(i));
-            mass += stats.map_or(0.0, |s| s.rank_mass);
+            let cold = frame.as_ref().and_then(|(_, fr)| fr.get(i));
+            mass += cold.map_or(0.0, |c| c.rank_mass);
         }
     }
     Ok(mass)

@@ -247,12 +247,12 @@ impl<'s> Query<'s> {
             return Ok(());
         }
         let reader = &self.blocks.snap.segments[seg as usize];
-        let (f, i) = SegmentReader::frame_of(p as usize);
+        let (f, _) = SegmentReader::frame_of(p as usize);
         let frame = match self.frames.entry((seg as usize, f)) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => e.insert(reader.stats_frame(f)?),
         };
-        let stats = frame.get(i).ok_or_else(|| {
+        let stats = reader.pair_stats(frame, p as usize).ok_or_else(|| {
             StoreError::corrupt(reader.path(), 0, format!("stats of pair {p} do not decode"))
         })?;
         self.decoded.insert((seg, p), stats);

@@ -16,4 +16,4 @@ pub use segment::{
     host_order_key, segment_order, verify_segment, Hot, Pair, SegmentMeta, SegmentReader,
     StatsFrame, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
-pub use stats::{scale, unscale, PageCounts, PairStats, StatsBuilder, WarmStats};
+pub use stats::{scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats};

@@ -62,7 +62,63 @@ pub struct WarmStats {
     pub subnets: u32,
 }
 
+/// What a pair's aggregates hold besides the scalars: stored in the stats frames and decoded
+/// only for the rows a query returns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColdStats {
+    pub indirect: u32,
+    pub rank_mass: f64,
+    pub ips: Vec<String>,
+    pub tld: PageCounts,
+    pub types: PageCounts,
+    pub attributes: PageCounts,
+    pub platform_types: PageCounts,
+    pub semantic_locations: PageCounts,
+    pub countries: PageCounts,
+}
+
 impl PairStats {
+    /// The non-scalar part of these aggregates.
+    pub fn cold(&self) -> ColdStats {
+        ColdStats {
+            indirect: self.indirect,
+            rank_mass: self.rank_mass,
+            ips: self.ips.clone(),
+            tld: self.tld.clone(),
+            types: self.types.clone(),
+            attributes: self.attributes.clone(),
+            platform_types: self.platform_types.clone(),
+            semantic_locations: self.semantic_locations.clone(),
+            countries: self.countries.clone(),
+        }
+    }
+
+    /// The aggregates from their two stored parts.
+    pub fn from_parts(w: WarmStats, c: ColdStats) -> PairStats {
+        PairStats {
+            records: w.records,
+            indirect: c.indirect,
+            backlinks: w.backlinks,
+            first_seen: w.first_seen,
+            any_live: w.any_live,
+            lost_date: w.lost_date,
+            rank_mass: c.rank_mass,
+            spam_sum: w.spam_sum,
+            broken_backlinks: w.broken_backlinks,
+            broken_pages: w.broken_pages,
+            any_dofollow: w.any_dofollow,
+            pages: w.pages,
+            pages_nofollow: w.pages_nofollow,
+            ips: c.ips,
+            tld: c.tld,
+            types: c.types,
+            attributes: c.attributes,
+            platform_types: c.platform_types,
+            semantic_locations: c.semantic_locations,
+            countries: c.countries,
+        }
+    }
+
     /// The scalar part of these aggregates.
     pub fn warm(&self) -> WarmStats {
         let subnets: BTreeSet<String> = self.ips.iter().filter_map(|ip| subnet(ip)).collect();

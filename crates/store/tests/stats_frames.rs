@@ -51,7 +51,9 @@ fn aggregates_span_many_frames_and_match_their_records() {
             run.iter().filter(|r| !r.is_lost).for_each(|r| b.add(r));
             let expected = b.finish();
             let (f, i) = SegmentReader::frame_of(p);
-            assert_eq!(seg.stats_frame(f).unwrap().get(i), Some(expected.clone()));
+            let frame = seg.stats_frame(f).unwrap();
+            assert_eq!(frame.get(i), Some(expected.cold()));
+            assert_eq!(seg.pair_stats(&frame, p), Some(expected.clone()));
             assert_eq!(seg.warm(p), Some(expected.warm()));
             let hot = Hot::new(
                 scale(expected.rank_mass),

@@ -25,7 +25,7 @@ pub const FORMAT_VERSION: u32 = 3;
 pub const BLOCK_RECORDS: usize = 256;
 pub const ZSTD_LEVEL: i32 = 3;
 
-/// Pairs per stats frame. A frame is `zstd(u32 count, u32 end[count], postcard(PairStats)…)`:
+/// Pairs per stats frame. A frame is `zstd(u32 count, u32 end[count], postcard(ColdStats)…)`:
 /// a reader decompresses the frame and decodes only the pairs it needs (the page it returns, or
 /// every candidate when a filter or sort reads a metric the hot column lacks).
 pub const STATS_FRAME_PAIRS: usize = 32;
@@ -70,8 +70,11 @@ pub struct Columns {
     pub host_bytes: Section,
     /// `u32[P]`: each pair's referring host id; a target's pairs are sorted by it.
     pub pair_from: Section,
-    /// `u64[P + 1]`: each pair's first record (then the record count).
-    pub pair_records: Section,
+    /// `u32[P]`: each pair's record count.
+    pub pair_counts: Section,
+    /// `u64[F]`: the first record of each frame's first pair (a pair's first record adds the
+    /// counts of the pairs before it in its frame).
+    pub frame_records: Section,
     /// `u32[P]`: the hot aggregates of each pair's live records, see [`Hot`].
     pub pair_hot: Section,
     /// `(u64 offset, u32 len)[F]`: where each stats frame is (frames and blocks interleave).

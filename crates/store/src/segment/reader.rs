@@ -11,7 +11,7 @@ use memmap2::Mmap;
 
 use super::format::*;
 use crate::error::{Result, StoreError};
-use crate::stats::{PairStats, WarmStats};
+use crate::stats::{ColdStats, PairStats, WarmStats};
 
 pub struct SegmentReader {
     path: PathBuf,
@@ -35,8 +35,9 @@ impl StatsFrame {
         self.count == 0
     }
 
-    /// Decodes the aggregates of the frame's pair `i` (`None`: out of range or damaged).
-    pub fn get(&self, i: usize) -> Option<PairStats> {
+    /// Decodes the non-scalar aggregates of the frame's pair `i` (`None`: out of range or
+    /// damaged); [`SegmentReader::pair_stats`] joins them with the pair's scalars.
+    pub fn get(&self, i: usize) -> Option<ColdStats> {
         if i >= self.count {
             return None;
         }
@@ -85,7 +86,8 @@ struct Ranges {
     host_offsets: Range<usize>,
     host_bytes: Range<usize>,
     pair_from: Range<usize>,
-    pair_records: Range<usize>,
+    pair_counts: Range<usize>,
+    frame_records: Range<usize>,
     pair_hot: Range<usize>,
     frames: Range<usize>,
     warm_offsets: Range<usize>,
@@ -289,12 +291,13 @@ impl SegmentReader {
     }
 
     pub fn pair(&self, p: usize) -> Pair {
-        let records = self.col(&self.cols.pair_records);
-        let (start, end) = (u64_at(records, p), u64_at(records, p + 1));
+        let (f, i) = Self::frame_of(p);
+        let counts = self.col(&self.cols.pair_counts);
+        let before: u64 = u32_run(counts, p - i..p).map(u64::from).sum();
         Pair {
             from: self.pair_from(p),
-            record_start: start,
-            record_count: end.saturating_sub(start).min(u64::from(u32::MAX)) as u32,
+            record_start: u64_at(self.col(&self.cols.frame_records), f) + before,
+            record_count: u32_at(counts, p),
         }
     }
 
@@ -330,6 +333,13 @@ impl SegmentReader {
     /// The stats frame holding pair `p`'s aggregates, and `p`'s place in it.
     pub fn frame_of(p: usize) -> (usize, usize) {
         (p / STATS_FRAME_PAIRS, p % STATS_FRAME_PAIRS)
+    }
+
+    /// The full aggregates of pair `p`'s live records: its scalars joined with its entry in
+    /// `frame` (which must be `p`'s frame; `None`: damaged).
+    pub fn pair_stats(&self, frame: &StatsFrame, p: usize) -> Option<PairStats> {
+        let (_, i) = Self::frame_of(p);
+        Some(PairStats::from_parts(self.warm(p)?, frame.get(i)?))
     }
 
     /// Decompresses stats frame `f`: the aggregates of the live records of pairs
@@ -474,7 +484,8 @@ fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<Rang
         host_offsets: section(c.host_offsets, Some(8 * (h + 1)), "host_offsets")?,
         host_bytes: section(c.host_bytes, None, "host_bytes")?,
         pair_from: section(c.pair_from, Some(4 * p), "pair_from")?,
-        pair_records: section(c.pair_records, Some(8 * (p + 1)), "pair_records")?,
+        pair_counts: section(c.pair_counts, Some(4 * p), "pair_counts")?,
+        frame_records: section(c.frame_records, Some(8 * f), "frame_records")?,
         pair_hot: section(c.pair_hot, Some(4 * p), "pair_hot")?,
         frames: section(c.frames, Some(12 * f), "frames")?,
         warm_offsets: section(c.warm_offsets, Some(8 * f), "warm_offsets")?,

@@ -126,10 +126,8 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
                 live.indirect > 0,
                 internal,
             );
-            if seg.warm(p) != Some(live.warm())
-                || frame.as_ref().and_then(|fr| fr.get(i)) != Some(live)
-                || seg.hot(p) != hot
-            {
+            let stored = frame.as_ref().and_then(|fr| seg.pair_stats(fr, p));
+            if seg.warm(p) != Some(live.warm()) || stored != Some(live) || seg.hot(p) != hot {
                 return Err(bad(format!(
                     "statistics of pair {host} <- {} do not match its records",
                     seg.from_host(pair.from)

@@ -68,7 +68,8 @@ pub struct SegmentWriter {
     /// sorts the hosts.
     host_ids: HashMap<String, u32>,
     pair_from: Vec<u32>,
-    pair_records: Column,
+    pair_counts: Column,
+    frame_records: Column,
     pair_hot: Column,
     /// Aggregates of the pairs since the last stats frame.
     stats: Vec<PairStats>,
@@ -95,7 +96,8 @@ impl SegmentWriter {
             target_pairs: Column::default(),
             host_ids: HashMap::new(),
             pair_from: Vec::new(),
-            pair_records: Column::default(),
+            pair_counts: Column::default(),
+            frame_records: Column::default(),
             pair_hot: Column::default(),
             stats: Vec::with_capacity(STATS_FRAME_PAIRS),
             frames: Column::default(),
@@ -176,7 +178,8 @@ impl SegmentWriter {
         let next = self.host_ids.len() as u32;
         let id = *self.host_ids.entry(open.from).or_insert(next);
         self.pair_from.push(id);
-        self.pair_records.u64(open.record_start);
+        self.pair_counts
+            .u32((self.meta.record_count - open.record_start) as u32);
         let stats = open.live.finish();
         let hot = Hot::new(
             scale(stats.rank_mass),
@@ -187,6 +190,7 @@ impl SegmentWriter {
         self.pair_hot.u32(hot.0);
         if self.stats.is_empty() {
             self.warm_offsets.u64(self.warm.len() as u64);
+            self.frame_records.u64(open.record_start);
         }
         self.warm = postcard::to_extend(&stats.warm(), std::mem::take(&mut self.warm))
             .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
@@ -205,7 +209,7 @@ impl SegmentWriter {
         let mut ends = Column::default();
         let mut body = Vec::new();
         for stats in &self.stats {
-            body = postcard::to_extend(stats, body)
+            body = postcard::to_extend(&stats.cold(), body)
                 .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
             ends.u32(body.len() as u32);
         }
@@ -260,7 +264,6 @@ impl SegmentWriter {
         let frame_count = self.frames.0.len() / 12;
         self.target_key_offsets.u64(self.target_keys.len() as u64);
         self.target_pairs.u32(pairs as u32);
-        self.pair_records.u64(self.meta.record_count);
         // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
         let mut hosts: Vec<(String, u32)> =
             std::mem::take(&mut self.host_ids).into_iter().collect();
@@ -280,7 +283,8 @@ impl SegmentWriter {
         let target_key_offsets = std::mem::take(&mut self.target_key_offsets.0);
         let target_keys = std::mem::take(&mut self.target_keys);
         let target_pairs = std::mem::take(&mut self.target_pairs.0);
-        let pair_records = std::mem::take(&mut self.pair_records.0);
+        let pair_counts = std::mem::take(&mut self.pair_counts.0);
+        let frame_records = std::mem::take(&mut self.frame_records.0);
         let pair_hot = std::mem::take(&mut self.pair_hot.0);
         let frames = std::mem::take(&mut self.frames.0);
         let warm_offsets = std::mem::take(&mut self.warm_offsets.0);
@@ -292,7 +296,8 @@ impl SegmentWriter {
             host_offsets: self.section(&host_offsets.0)?,
             host_bytes: self.section(&host_bytes)?,
             pair_from: self.section(&pair_from.0)?,
-            pair_records: self.section(&pair_records)?,
+            pair_counts: self.section(&pair_counts)?,
+            frame_records: self.section(&frame_records)?,
             pair_hot: self.section(&pair_hot)?,
             frames: self.section(&frames)?,
             warm_offsets: self.section(&warm_offsets)?,
