@@ -147,16 +147,17 @@ struct Hosts<'s> {
 }
 
 impl<'s> Hosts<'s> {
-    /// Whether host `id` may share the registrable domain `own` (its own bytes or a subdomain's):
-    /// the cheap test before [`same_site`].
-    fn maybe_same_site(&self, id: u32, own: &str) -> bool {
+    /// Rule 4: whether host `id` has the registrable domain `own`. Only `own` itself or a
+    /// subdomain can, so a byte suffix test comes before the PSL lookup.
+    fn same_site(&self, id: u32, own: &str) -> bool {
         let bytes = match &self.union {
             Some(names) => names[id as usize].as_bytes(),
             None => self.snap.segments[0].from_host_bytes(id),
         };
-        bytes
+        let candidate = bytes
             .strip_suffix(own.as_bytes())
-            .is_some_and(|head| head.is_empty() || head.ends_with(b"."))
+            .is_some_and(|head| head.is_empty() || head.ends_with(b"."));
+        candidate && registrable_domain(self.name(id)) == own
     }
 
     fn name(&self, id: u32) -> &'s str {
@@ -270,7 +271,7 @@ impl<'s> Query<'s> {
     /// `src`'s scalar aggregates, read in place.
     fn warm(&self, src: Src) -> Result<WarmStats, StoreError> {
         match src {
-            Src::Owned(i) => Ok(self.owned[i as usize].warm()),
+            Src::Owned(i) => Ok(self.owned[i as usize].warm.clone()),
             Src::Pair { seg, p } => {
                 let reader = &self.blocks.snap.segments[seg as usize];
                 reader.warm(p as usize).ok_or_else(|| {
@@ -283,7 +284,7 @@ impl<'s> Query<'s> {
     /// `src`'s §9 rank (0–1000), without decoding a frame.
     fn rank(&self, src: Src) -> u16 {
         match src {
-            Src::Owned(i) => scale(self.owned[i as usize].rank_mass),
+            Src::Owned(i) => scale(self.owned[i as usize].cold.rank_mass),
             Src::Pair { seg, p } => self.blocks.snap.segments[seg as usize]
                 .hot(p as usize)
                 .rank(),
@@ -305,9 +306,7 @@ impl<'s> Query<'s> {
         let own_domain = registrable_domain(pattern.host()).to_string();
         let fast = stats_answer(pattern, req);
         let internal = |host: u32, exact_bit: Option<bool>| {
-            exact_bit.unwrap_or_else(|| {
-                hosts.maybe_same_site(host, &own_domain) && same_site(hosts.name(host), &own_domain)
-            })
+            exact_bit.unwrap_or_else(|| hosts.same_site(host, &own_domain))
         };
         if let ([(seg, range, exact)], true, None) = (runs, fast, &hosts.union) {
             // The default path: one target host of the one segment, its pairs already sorted
@@ -414,22 +413,12 @@ impl<'s> Query<'s> {
             }
         }
         let stats = builder.finish();
-        if stats.records == 0 {
+        if stats.warm.records == 0 {
             return Ok(None);
         }
         self.owned.push(stats);
         Ok(Some(Src::Owned(self.owned.len() as u32 - 1)))
     }
-}
-
-/// Rule 4: whether `host` has the registrable domain `own` (the suffix test first, since
-/// only `own` itself or its subdomains can).
-fn same_site(host: &str, own: &str) -> bool {
-    let candidate = host == own
-        || host
-            .strip_suffix(own)
-            .is_some_and(|head| head.ends_with('.'));
-    candidate && registrable_domain(host) == own
 }
 
 /// Rules 1, 2, 3 and 5 (rule 4 is per host).

@@ -53,16 +53,16 @@ fn count_map(counts: &PageCounts, limit: usize) -> CountMap {
 
 impl Metrics {
     /// The metrics of referring host `d` from the aggregates of the records feeding one target
-    /// (`stats.records > 0`).
+    /// (`stats.warm.records > 0`).
     pub fn from_stats(d: &str, stats: &PairStats, scale: RankScale, list_limit: usize) -> Metrics {
-        let w = stats.warm();
+        let (w, c) = (&stats.warm, &stats.cold);
         Metrics {
             target: d.to_string(),
-            rank: reported_rank(self::scale(stats.rank_mass), scale),
+            rank: reported_rank(self::scale(c.rank_mass), scale),
             backlinks: w.backlinks,
             first_seen: w.first_seen,
-            lost_date: lost_date(&w),
-            backlinks_spam_score: spam_score(&w),
+            lost_date: lost_date(w),
+            backlinks_spam_score: spam_score(w),
             broken_backlinks: w.broken_backlinks,
             broken_pages: u64::from(w.broken_pages),
             nofollow: !w.any_dofollow,
@@ -70,14 +70,12 @@ impl Metrics {
             referring_subnets: u64::from(w.subnets),
             referring_pages: u64::from(w.pages),
             referring_pages_nofollow: u64::from(w.pages_nofollow),
-            tld: count_map(&stats.tld, list_limit),
-            types: count_map(&stats.types, list_limit),
-            attributes: (!stats.attributes.is_empty())
-                .then(|| count_map(&stats.attributes, list_limit)),
-            platform_types: count_map(&stats.platform_types, list_limit),
-            semantic_locations: count_map(&stats.semantic_locations, list_limit),
-            countries: (!stats.countries.is_empty())
-                .then(|| count_map(&stats.countries, list_limit)),
+            tld: count_map(&c.tld, list_limit),
+            types: count_map(&c.types, list_limit),
+            attributes: (!c.attributes.is_empty()).then(|| count_map(&c.attributes, list_limit)),
+            platform_types: count_map(&c.platform_types, list_limit),
+            semantic_locations: count_map(&c.semantic_locations, list_limit),
+            countries: (!c.countries.is_empty()).then(|| count_map(&c.countries, list_limit)),
         }
     }
 }

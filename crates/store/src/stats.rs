@@ -11,34 +11,11 @@ use serde::{Deserialize, Serialize};
 /// `value → distinct url_from`, sorted by value.
 pub type PageCounts = Vec<(String, u32)>;
 
+/// The aggregates of a pair's records, in the two parts a segment stores apart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PairStats {
-    /// Records aggregated (0: the host does not feed the target).
-    pub records: u32,
-    /// Of them, `is_indirect_link` (lets a request without indirect links still use the stats
-    /// when this is 0).
-    pub indirect: u32,
-    pub backlinks: u64,
-    pub first_seen: i64,
-    pub any_live: bool,
-    /// Latest `lost_date` of the lost records.
-    pub lost_date: Option<i64>,
-    /// Σ unscale(rank) of dofollow, unbroken records (contract §9).
-    pub rank_mass: f64,
-    pub spam_sum: u64,
-    pub broken_backlinks: u64,
-    pub broken_pages: u32,
-    pub any_dofollow: bool,
-    pub pages: u32,
-    pub pages_nofollow: u32,
-    /// Distinct `domain_from_ip`, sorted.
-    pub ips: Vec<String>,
-    pub tld: PageCounts,
-    pub types: PageCounts,
-    pub attributes: PageCounts,
-    pub platform_types: PageCounts,
-    pub semantic_locations: PageCounts,
-    pub countries: PageCounts,
+    pub warm: WarmStats,
+    pub cold: ColdStats,
 }
 
 /// The scalar aggregates of a pair: everything a result filter or sort can read besides the
@@ -46,10 +23,12 @@ pub struct PairStats {
 /// `filters` and `order_by` read them for every candidate, not only for the returned rows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WarmStats {
+    /// Records aggregated (0: the host does not feed the target).
     pub records: u32,
     pub backlinks: u64,
     pub first_seen: i64,
     pub any_live: bool,
+    /// Latest `lost_date` of the lost records.
     pub lost_date: Option<i64>,
     pub spam_sum: u64,
     pub broken_backlinks: u64,
@@ -57,7 +36,7 @@ pub struct WarmStats {
     pub any_dofollow: bool,
     pub pages: u32,
     pub pages_nofollow: u32,
-    /// Distinct IPs and distinct subnets of them.
+    /// How many distinct IPs `ColdStats::ips` holds, and distinct subnets of them.
     pub ips: u32,
     pub subnets: u32,
 }
@@ -66,8 +45,12 @@ pub struct WarmStats {
 /// only for the rows a query returns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColdStats {
+    /// Records that are `is_indirect_link` (a request without indirect links can still use
+    /// the stored aggregates when this is 0).
     pub indirect: u32,
+    /// Σ unscale(rank) of dofollow, unbroken records (contract §9).
     pub rank_mass: f64,
+    /// Distinct `domain_from_ip`, sorted.
     pub ips: Vec<String>,
     pub tld: PageCounts,
     pub types: PageCounts,
@@ -75,69 +58,6 @@ pub struct ColdStats {
     pub platform_types: PageCounts,
     pub semantic_locations: PageCounts,
     pub countries: PageCounts,
-}
-
-impl PairStats {
-    /// The non-scalar part of these aggregates.
-    pub fn cold(&self) -> ColdStats {
-        ColdStats {
-            indirect: self.indirect,
-            rank_mass: self.rank_mass,
-            ips: self.ips.clone(),
-            tld: self.tld.clone(),
-            types: self.types.clone(),
-            attributes: self.attributes.clone(),
-            platform_types: self.platform_types.clone(),
-            semantic_locations: self.semantic_locations.clone(),
-            countries: self.countries.clone(),
-        }
-    }
-
-    /// The aggregates from their two stored parts.
-    pub fn from_parts(w: WarmStats, c: ColdStats) -> PairStats {
-        PairStats {
-            records: w.records,
-            indirect: c.indirect,
-            backlinks: w.backlinks,
-            first_seen: w.first_seen,
-            any_live: w.any_live,
-            lost_date: w.lost_date,
-            rank_mass: c.rank_mass,
-            spam_sum: w.spam_sum,
-            broken_backlinks: w.broken_backlinks,
-            broken_pages: w.broken_pages,
-            any_dofollow: w.any_dofollow,
-            pages: w.pages,
-            pages_nofollow: w.pages_nofollow,
-            ips: c.ips,
-            tld: c.tld,
-            types: c.types,
-            attributes: c.attributes,
-            platform_types: c.platform_types,
-            semantic_locations: c.semantic_locations,
-            countries: c.countries,
-        }
-    }
-
-    /// The scalar part of these aggregates.
-    pub fn warm(&self) -> WarmStats {
-        let subnets: BTreeSet<String> = self.ips.iter().filter_map(|ip| subnet(ip)).collect();
-        WarmStats {
-            records: self.records,
-            backlinks: self.backlinks,
-            first_seen: self.first_seen,
-            any_live: self.any_live,
-            lost_date: self.lost_date,
-            spam_sum: self.spam_sum,
-            broken_backlinks: self.broken_backlinks,
-            broken_pages: self.broken_pages,
-            any_dofollow: self.any_dofollow,
-            pages: self.pages,
-            pages_nofollow: self.pages_nofollow,
-            ips: self.ips.len() as u32,
-            subnets: subnets.len() as u32,
-        }
-    }
 }
 
 /// `unscale(r)`: a 0–1000 rank back to rank mass (contract §9).
@@ -175,12 +95,12 @@ impl StatsBuilder {
             self.close_page();
             self.page = Some(r.url_from.clone());
         }
-        let s = &mut self.stats;
+        let (s, c) = (&mut self.stats.warm, &mut self.stats.cold);
         if s.records == 0 {
             s.first_seen = r.first_seen;
         }
         s.records += 1;
-        s.indirect += u32::from(r.is_indirect_link);
+        c.indirect += u32::from(r.is_indirect_link);
         s.backlinks += r.links_count;
         s.first_seen = s.first_seen.min(r.first_seen);
         if r.is_lost {
@@ -189,7 +109,7 @@ impl StatsBuilder {
             s.any_live = true;
         }
         if r.dofollow && !r.is_broken {
-            s.rank_mass += unscale(r.rank);
+            c.rank_mass += unscale(r.rank);
         }
         s.spam_sum += u64::from(r.backlink_spam_score);
         if r.is_broken {
@@ -201,8 +121,8 @@ impl StatsBuilder {
         s.any_dofollow |= r.dofollow;
         self.page_dofollow |= r.dofollow;
         if let Some(ip) = &r.domain_from_ip {
-            if !s.ips.contains(ip) {
-                s.ips.push(ip.clone());
+            if !c.ips.contains(ip) {
+                c.ips.push(ip.clone());
             }
         }
         let keys = &mut self.page_keys;
@@ -227,8 +147,8 @@ impl StatsBuilder {
         if self.page.take().is_none() {
             return;
         }
-        self.stats.pages += 1;
-        self.stats.pages_nofollow += u32::from(!self.page_dofollow);
+        self.stats.warm.pages += 1;
+        self.stats.warm.pages_nofollow += u32::from(!self.page_dofollow);
         self.page_dofollow = false;
         for (map, keys) in self.maps.iter_mut().zip(self.page_keys.iter_mut()) {
             for k in keys.drain(..) {
@@ -239,19 +159,25 @@ impl StatsBuilder {
 
     pub fn finish(mut self) -> PairStats {
         self.close_page();
-        let mut s = self.stats;
-        s.broken_pages = self.broken_pages.len() as u32;
-        s.ips.sort();
+        let PairStats { mut warm, mut cold } = self.stats;
+        warm.broken_pages = self.broken_pages.len() as u32;
+        cold.ips.sort();
+        warm.ips = cold.ips.len() as u32;
+        let subnets: BTreeSet<String> = cold.ips.iter().filter_map(|ip| subnet(ip)).collect();
+        warm.subnets = subnets.len() as u32;
         let [tld, types, attributes, platform_types, semantic_locations, countries] =
             self.maps.map(|m| m.into_iter().collect());
         PairStats {
-            tld,
-            types,
-            attributes,
-            platform_types,
-            semantic_locations,
-            countries,
-            ..s
+            warm,
+            cold: ColdStats {
+                tld,
+                types,
+                attributes,
+                platform_types,
+                semantic_locations,
+                countries,
+                ..cold
+            },
         }
     }
 }

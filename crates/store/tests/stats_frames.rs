@@ -52,13 +52,13 @@ fn aggregates_span_many_frames_and_match_their_records() {
             let expected = b.finish();
             let (f, i) = SegmentReader::frame_of(p);
             let frame = seg.stats_frame(f).unwrap();
-            assert_eq!(frame.get(i), Some(expected.cold()));
+            assert_eq!(frame.get(i), Some(expected.cold.clone()));
             assert_eq!(seg.pair_stats(&frame, p), Some(expected.clone()));
-            assert_eq!(seg.warm(p), Some(expected.warm()));
+            assert_eq!(seg.warm(p), Some(expected.warm.clone()));
             let hot = Hot::new(
-                scale(expected.rank_mass),
-                expected.records > 0,
-                expected.indirect > 0,
+                scale(expected.cold.rank_mass),
+                expected.warm.records > 0,
+                expected.cold.indirect > 0,
                 registrable_domain(&seg.target_host(t)) == registrable_domain(&pair_host),
             );
             assert_eq!(seg.hot(p), hot);

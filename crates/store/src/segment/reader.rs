@@ -339,7 +339,10 @@ impl SegmentReader {
     /// `frame` (which must be `p`'s frame; `None`: damaged).
     pub fn pair_stats(&self, frame: &StatsFrame, p: usize) -> Option<PairStats> {
         let (_, i) = Self::frame_of(p);
-        Some(PairStats::from_parts(self.warm(p)?, frame.get(i)?))
+        Some(PairStats {
+            warm: self.warm(p)?,
+            cold: frame.get(i)?,
+        })
     }
 
     /// Decompresses stats frame `f`: the aggregates of the live records of pairs

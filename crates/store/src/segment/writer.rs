@@ -182,9 +182,9 @@ impl SegmentWriter {
             .u32((self.meta.record_count - open.record_start) as u32);
         let stats = open.live.finish();
         let hot = Hot::new(
-            scale(stats.rank_mass),
-            stats.records > 0,
-            stats.indirect > 0,
+            scale(stats.cold.rank_mass),
+            stats.warm.records > 0,
+            stats.cold.indirect > 0,
             internal,
         );
         self.pair_hot.u32(hot.0);
@@ -192,7 +192,7 @@ impl SegmentWriter {
             self.warm_offsets.u64(self.warm.len() as u64);
             self.frame_records.u64(open.record_start);
         }
-        self.warm = postcard::to_extend(&stats.warm(), std::mem::take(&mut self.warm))
+        self.warm = postcard::to_extend(&stats.warm, std::mem::take(&mut self.warm))
             .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
         self.stats.push(stats);
         if self.stats.len() == STATS_FRAME_PAIRS {
@@ -209,7 +209,7 @@ impl SegmentWriter {
         let mut ends = Column::default();
         let mut body = Vec::new();
         for stats in &self.stats {
-            body = postcard::to_extend(&stats.cold(), body)
+            body = postcard::to_extend(&stats.cold, body)
                 .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
             ends.u32(body.len() as u32);
         }
