@@ -90,7 +90,7 @@ impl IngestTarget for Embedded<'_> {
     }
 
     fn write(&mut self, chunk: Vec<Record>) -> Result<(), IngestError> {
-        Ok(self.writer.write_segment(chunk)?)
+        Ok(self.writer.stage(chunk)?)
     }
 
     fn commit(&mut self) -> Result<u64, IngestError> {

@@ -1,5 +1,6 @@
-//! JSONL import: streaming, bounded memory (records are flushed to a new segment every
-//! `chunk_records`), every bad line reported with its number, one commit at the end.
+//! JSONL import: streaming, bounded memory (every `chunk_records` records are sorted to a
+//! temporary run; the runs are merged into one new segment), every bad line reported with its
+//! number, one commit at the end.
 
 use std::io::BufRead;
 
@@ -71,9 +72,8 @@ pub fn import(
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     let mut writer = index.writer()?;
-    let mut report = read_records(name, opts, |chunk| writer.write_segment(chunk))?;
+    let mut report = read_records(name, opts, |chunk| writer.stage(chunk))?;
     report.generation = writer.manifest().generation;
-    writer.merge_pending()?;
     if report.accepted > 0 {
         report.generation = writer.commit()?;
         if writer.manifest().segments.len() > opts.merge_above {

@@ -1,18 +1,17 @@
 //! The index directory: snapshots for readers, one writer at a time, commits, merges, verify.
 
-use std::cmp::Ordering;
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
 use crate::merge::MergeIter;
-use crate::segment::{
-    host_order_key, same_target_order, verify_segment, SegmentReader, SegmentWriter,
-};
+use crate::runs::{sort_fold, Run, RunIter};
+use crate::segment::{verify_segment, SegmentReader, SegmentWriter};
 
 /// An index directory.
 #[derive(Debug, Clone)]
@@ -110,6 +109,8 @@ impl Index {
             _lock: lock,
             manifest,
             pending: Vec::new(),
+            runs: Vec::new(),
+            staging: None,
         })
     }
 
@@ -135,12 +136,18 @@ impl Index {
     }
 }
 
+/// Records the merging thread hands over at a time.
+const MERGE_BATCH: usize = 4096;
+
 /// The single writer of an index. Segments it writes are invisible until [`IndexWriter::commit`].
 pub struct IndexWriter {
     dir: PathBuf,
     _lock: File,
     manifest: Manifest,
     pending: Vec<SegmentEntry>,
+    /// Chunks given to [`IndexWriter::stage`], sorted on disk, and the one being written.
+    runs: Vec<Run>,
+    staging: Option<JoinHandle<Result<Run>>>,
 }
 
 impl IndexWriter {
@@ -150,31 +157,70 @@ impl IndexWriter {
 
     /// Writes one segment from records (any order, duplicates allowed: later ones are newer
     /// observations). It joins the index at the next commit, after every existing segment.
-    pub fn write_segment(&mut self, mut records: Vec<Record>) -> Result<()> {
+    pub fn write_segment(&mut self, records: Vec<Record>) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
-        // Order keys are computed once per record, not once per comparison. The sort is stable,
-        // so equal keys keep input order and the fold applies them oldest first.
-        let mut keyed: Vec<(String, Record)> = records
-            .drain(..)
-            .map(|r| (host_order_key(&r.domain_to), r))
-            .collect();
-        keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| same_target_order(a, b)));
-        let mut folded: Vec<Record> = Vec::with_capacity(keyed.len());
-        let mut last_key = String::new();
-        for (k, r) in keyed {
-            match folded.last_mut() {
-                Some(last) if k == last_key && same_target_order(last, &r) == Ordering::Equal => {
-                    *last = Record::merge(last, &r)
-                }
-                _ => {
-                    folded.push(r);
-                    last_key = k;
+        self.write_sorted(sort_fold(records).into_iter().map(Ok))
+    }
+
+    /// Adds a chunk of records (any order, duplicates allowed: later chunks and later records
+    /// are newer observations) to the one segment this writer builds from all the chunks it is
+    /// given; [`IndexWriter::commit`] writes that segment. Memory holds this chunk and the one
+    /// before it: each chunk is sorted and written to a temporary run file on a second thread
+    /// while the caller reads the next.
+    pub fn stage(&mut self, records: Vec<Record>) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.join_staging()?;
+        let dir = self.dir.clone();
+        self.staging = Some(std::thread::spawn(move || Run::write(&dir, records)));
+        Ok(())
+    }
+
+    fn join_staging(&mut self) -> Result<()> {
+        if let Some(handle) = self.staging.take() {
+            let run = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            self.runs.push(run);
+        }
+        Ok(())
+    }
+
+    /// Writes the staged chunks as one pending segment (a key in several chunks folded in
+    /// chunk order).
+    fn write_staged(&mut self) -> Result<()> {
+        self.join_staging()?;
+        let runs: Vec<RunIter> = std::mem::take(&mut self.runs)
+            .into_iter()
+            .map(Run::into_iter)
+            .collect::<Result<_>>()?;
+        if runs.is_empty() {
+            return Ok(());
+        }
+        // A second thread decodes and merges the runs while this one builds the segment.
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Record>>>(4);
+        let merger = std::thread::spawn(move || {
+            let mut merged = MergeIter::new(runs).peekable();
+            while merged.peek().is_some() {
+                let batch: Result<Vec<Record>> = merged.by_ref().take(MERGE_BATCH).collect();
+                let failed = batch.is_err();
+                if batches.send(batch).is_err() || failed {
+                    return;
                 }
             }
-        }
-        self.write_sorted(folded.into_iter().map(Ok))
+        });
+        let written = self.write_sorted(received.into_iter().flat_map(|batch| match batch {
+            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        }));
+        // On an error the receiver is gone, so the merger stops at its next send.
+        merger
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written
     }
 
     /// Writes a segment from records already in segment order with unique keys.
@@ -202,8 +248,10 @@ impl IndexWriter {
         Ok(())
     }
 
-    /// Publishes the pending segments as a new commit. Returns its generation.
+    /// Publishes the pending segments, and the segment of the staged chunks, as a new commit.
+    /// Returns its generation.
     pub fn commit(&mut self) -> Result<u64> {
+        self.write_staged()?;
         sync_dir(&self.dir)?;
         let mut next = self.manifest.clone();
         next.generation += 1;
@@ -213,8 +261,11 @@ impl IndexWriter {
         Ok(self.manifest.generation)
     }
 
-    /// Drops the pending segments (their files are removed now or by the next writer).
+    /// Drops the pending segments (their files are removed now or by the next writer) and the
+    /// staged chunks.
     pub fn rollback(&mut self) {
+        let _ = self.join_staging();
+        self.runs.clear();
         for s in self.pending.drain(..) {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }
@@ -231,7 +282,9 @@ impl IndexWriter {
             .iter()
             .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
             .collect::<Result<_>>()?;
-        let result = self.write_sorted(MergeIter::new(&readers));
+        let result = self.write_sorted(MergeIter::new(
+            readers.iter().map(SegmentReader::iter).collect(),
+        ));
         for s in &old {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }
@@ -252,7 +305,7 @@ impl IndexWriter {
     pub fn scan_all(&self, mut f: impl FnMut(&Record) -> Result<()>) -> Result<u64> {
         let readers = self.open_committed()?;
         let mut count = 0;
-        for r in MergeIter::new(&readers) {
+        for r in MergeIter::new(readers.iter().map(SegmentReader::iter).collect()) {
             f(&r?)?;
             count += 1;
         }
@@ -290,7 +343,7 @@ impl IndexWriter {
     fn replace_all(&mut self, f: &mut dyn FnMut(&mut Record) -> Result<()>) -> Result<u64> {
         let old = self.manifest.segments.clone();
         let readers = self.open_committed()?;
-        let merged = MergeIter::new(&readers).map(|r| {
+        let merged = MergeIter::new(readers.iter().map(SegmentReader::iter).collect()).map(|r| {
             let mut r = r?;
             f(&mut r)?;
             Ok(r)

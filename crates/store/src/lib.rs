@@ -6,6 +6,7 @@ mod error;
 mod index;
 mod manifest;
 mod merge;
+mod runs;
 mod segment;
 mod stats;
 

@@ -1,69 +1,108 @@
 //! K-way merge of segments in segment order: the one stream every whole-index rewrite reads.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use linkdex_model::Record;
 
 use crate::error::Result;
-use crate::segment::{segment_order, SegmentReader};
+use crate::segment::segment_order;
 
-/// K-way merge of segments in segment order; a key in several segments is folded oldest first.
-pub(crate) struct MergeIter<'a> {
-    heads: Vec<Option<Record>>,
-    iters: Vec<crate::segment::SegmentIter<'a>>,
+/// K-way merge of record streams in segment order (segments or runs, oldest first); a key in
+/// several streams is folded oldest first. The heads sit in a binary heap, so a record costs
+/// O(log k) comparisons however many streams there are.
+pub(crate) struct MergeIter<I> {
+    heap: BinaryHeap<Head>,
+    iters: Vec<I>,
+    started: bool,
     failed: bool,
 }
 
-impl<'a> MergeIter<'a> {
-    pub(crate) fn new(readers: &'a [SegmentReader]) -> Self {
-        let iters: Vec<_> = readers.iter().map(SegmentReader::iter).collect();
+/// The next record of stream `stream`, ordered for a min-heap: segment order, then the older
+/// stream first.
+struct Head {
+    record: Record,
+    stream: usize,
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Head) -> Ordering {
+        segment_order(&other.record, &self.record).then(other.stream.cmp(&self.stream))
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Head) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Head) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Head {}
+
+impl<I: Iterator<Item = Result<Record>>> MergeIter<I> {
+    pub(crate) fn new(iters: Vec<I>) -> Self {
         MergeIter {
-            heads: vec![None; iters.len()],
+            heap: BinaryHeap::with_capacity(iters.len()),
             iters,
+            started: false,
             failed: false,
         }
     }
 
-    fn fill(&mut self) -> Result<()> {
-        for (head, it) in self.heads.iter_mut().zip(self.iters.iter_mut()) {
-            if head.is_none() {
-                *head = it.next().transpose()?;
-            }
+    /// Puts the next record of `stream` on the heap.
+    fn advance(&mut self, stream: usize) -> Result<()> {
+        if let Some(record) = self.iters[stream].next().transpose()? {
+            self.heap.push(Head { record, stream });
         }
         Ok(())
     }
+
+    fn step(&mut self) -> Result<Option<Record>> {
+        if !self.started {
+            self.started = true;
+            for stream in 0..self.iters.len() {
+                self.advance(stream)?;
+            }
+        }
+        let Some(Head { mut record, stream }) = self.heap.pop() else {
+            return Ok(None);
+        };
+        self.advance(stream)?;
+        // Equal keys pop in stream order: oldest first, as the fold needs.
+        while self
+            .heap
+            .peek()
+            .is_some_and(|next| segment_order(&next.record, &record) == Ordering::Equal)
+        {
+            let Some(Head {
+                record: newer,
+                stream,
+            }) = self.heap.pop()
+            else {
+                break;
+            };
+            record = Record::merge(&record, &newer);
+            self.advance(stream)?;
+        }
+        Ok(Some(record))
+    }
 }
 
-impl Iterator for MergeIter<'_> {
+impl<I: Iterator<Item = Result<Record>>> Iterator for MergeIter<I> {
     type Item = Result<Record>;
 
     fn next(&mut self) -> Option<Result<Record>> {
         if self.failed {
             return None;
         }
-        if let Err(e) = self.fill() {
-            self.failed = true;
-            return Some(Err(e));
-        }
-        let min = self
-            .heads
-            .iter()
-            .flatten()
-            .min_by(|a, b| segment_order(a, b))?
-            .clone();
-        let mut out: Option<Record> = None;
-        for head in self.heads.iter_mut() {
-            if head
-                .as_ref()
-                .is_some_and(|h| segment_order(h, &min) == Ordering::Equal)
-            {
-                let r = head.take()?;
-                out = Some(match out {
-                    None => r,
-                    Some(stored) => Record::merge(&stored, &r),
-                });
-            }
-        }
-        out.map(Ok)
+        let step = self.step();
+        self.failed = step.is_err();
+        step.transpose()
     }
 }

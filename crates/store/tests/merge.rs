@@ -1,5 +1,6 @@
 //! Merging segments gives the segment a single build of the same observations gives:
-//! merge(build(a), build(b)) == build(a ++ b), for pending and for committed segments.
+//! merge(build(a), build(b)) == build(a ++ b), for pending and for committed segments, and for
+//! chunks staged as sorted runs.
 
 use linkdex_model::Record;
 use linkdex_store::Index;
@@ -19,7 +20,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn merged_segments_equal_one_build(seed in any::<u64>(), chunks in 1usize..6) {
+    fn merged_segments_equal_one_build(seed in any::<u64>(), chunks in 1usize..12) {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let observations = linkdex_testkit::gen_observations(&mut rng, 120);
         let size = observations.len().div_ceil(chunks).max(1);
@@ -51,11 +52,21 @@ proptest! {
         w.merge_all().unwrap();
         drop(w);
 
+        let four = tempfile::tempdir().unwrap();
+        let staged = Index::open(four.path()).unwrap();
+        let mut w = staged.writer().unwrap();
+        for c in observations.chunks(size) {
+            w.stage(c.to_vec()).unwrap();
+        }
+        w.commit().unwrap();
+        drop(w);
+
         let want = all_records(&single);
         prop_assert_eq!(want.len(), linkdex_testkit::fold(&observations).len());
         prop_assert_eq!(&all_records(&pending), &want);
         prop_assert_eq!(&all_records(&committed), &want);
-        for index in [&single, &pending, &committed] {
+        prop_assert_eq!(&all_records(&staged), &want);
+        for index in [&single, &pending, &committed, &staged] {
             index.verify().unwrap();
             let files = std::fs::read_dir(index.dir()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with("seg-")).count();
             prop_assert_eq!(files, 1, "no segment file left behind");

@@ -171,11 +171,10 @@ pub fn run(data: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 let obj = v.as_object().expect("generator makes objects");
                 chunk.push(Record::from_json(obj, now).map_err(anyhow::Error::msg)?);
                 if chunk.len() >= 200_000 {
-                    writer.write_segment(std::mem::take(&mut chunk))?;
+                    writer.stage(std::mem::take(&mut chunk))?;
                 }
             }
-            writer.write_segment(chunk)?;
-            writer.merge_pending()?;
+            writer.stage(chunk)?;
             writer.commit()?;
             println!(
                 "built an index of {} records in {}",

@@ -450,8 +450,7 @@ impl SegmentReader {
         SegmentIter {
             reader: self,
             block: 0,
-            records: Arc::new(Vec::new()),
-            pos: 0,
+            records: Vec::new().into_iter(),
         }
     }
 }
@@ -512,29 +511,29 @@ fn check_shape(meta: &SegmentMeta, meta_offset: u64) -> std::result::Result<Rang
 pub struct SegmentIter<'a> {
     reader: &'a SegmentReader,
     block: usize,
-    records: Arc<Vec<Record>>,
-    pos: usize,
+    records: std::vec::IntoIter<Record>,
 }
 
 impl Iterator for SegmentIter<'_> {
     type Item = Result<Record>;
 
     fn next(&mut self) -> Option<Result<Record>> {
-        while self.pos >= self.records.len() {
+        loop {
+            if let Some(r) = self.records.next() {
+                return Some(Ok(r));
+            }
             if self.block >= self.reader.meta.blocks.len() {
                 return None;
             }
             match self.reader.block(self.block) {
-                Ok(r) => self.records = r,
+                // `block` hands out a new `Arc`, so the records move out without a copy.
+                Ok(r) => self.records = Arc::unwrap_or_clone(r).into_iter(),
                 Err(e) => {
                     self.block = usize::MAX - 1;
                     return Some(Err(e));
                 }
             }
             self.block += 1;
-            self.pos = 0;
         }
-        self.pos += 1;
-        Some(Ok(self.records[self.pos - 1].clone()))
     }
 }

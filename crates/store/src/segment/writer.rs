@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use linkdex_model::{registrable_domain, Record};
 
@@ -52,12 +54,82 @@ impl Column {
     }
 }
 
-pub struct SegmentWriter {
+/// The file being written, with its running checksum.
+struct Out {
     path: PathBuf,
-    out: BufWriter<File>,
+    file: BufWriter<File>,
     crc: crc32fast::Hasher,
     offset: u64,
+}
+
+impl Out {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file
+            .write_all(bytes)
+            .map_err(StoreError::io(&self.path))?;
+        self.crc.update(bytes);
+        self.offset += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Writes `bytes` and returns where they are: (offset, length).
+    fn place(&mut self, bytes: &[u8]) -> Result<(u64, u32)> {
+        let offset = self.offset;
+        self.write(bytes)?;
+        Ok((offset, bytes.len() as u32))
+    }
+}
+
+/// Work for the compressing thread, in file order.
+enum Job {
+    Block(Vec<Record>),
+    /// A stats frame, uncompressed.
+    Frame(Vec<u8>),
+}
+
+/// Where the compressing thread wrote the blocks and frames, in the order they were sent.
+struct Placed {
+    out: Out,
+    blocks: Vec<(u64, u32)>,
+    frames: Vec<(u64, u32)>,
+}
+
+/// The compressing thread: encodes and compresses blocks and frames and appends them to the
+/// file, while the writer's thread aggregates the records that follow.
+fn compress_and_write(mut out: Out, jobs: Receiver<Job>) -> Result<Placed> {
+    let mut zstd = zstd::bulk::Compressor::new(ZSTD_LEVEL).map_err(StoreError::io(&out.path))?;
+    let (mut blocks, mut frames) = (Vec::new(), Vec::new());
+    for job in jobs {
+        match job {
+            Job::Block(records) => {
+                let raw = postcard::to_stdvec(&records)
+                    .map_err(|e| StoreError::corrupt(&out.path, out.offset, e.to_string()))?;
+                let packed = zstd.compress(&raw).map_err(StoreError::io(&out.path))?;
+                blocks.push(out.place(&packed)?);
+            }
+            Job::Frame(raw) => {
+                let packed = zstd.compress(&raw).map_err(StoreError::io(&out.path))?;
+                frames.push(out.place(&packed)?);
+            }
+        }
+    }
+    Ok(Placed {
+        out,
+        blocks,
+        frames,
+    })
+}
+
+/// Blocks and frames in flight to the compressing thread (memory: this many blocks).
+const JOBS_IN_FLIGHT: usize = 16;
+
+pub struct SegmentWriter {
+    path: PathBuf,
+    jobs: Option<SyncSender<Job>>,
+    worker: Option<JoinHandle<Result<Placed>>>,
     block: Vec<Record>,
+    /// The first record of each block sent.
+    block_firsts: Vec<u64>,
     meta: SegmentMeta,
     open: Option<Open>,
     /// Order keys of the targets so far, concatenated, and where each starts.
@@ -73,7 +145,6 @@ pub struct SegmentWriter {
     pair_hot: Column,
     /// Aggregates of the pairs since the last stats frame.
     stats: Vec<PairStats>,
-    frames: Column,
     warm_offsets: Column,
     warm: Vec<u8>,
     /// The last record of the previous block, for the order check across blocks.
@@ -83,12 +154,21 @@ pub struct SegmentWriter {
 impl SegmentWriter {
     pub fn create(path: &Path) -> Result<SegmentWriter> {
         let file = File::create(path).map_err(StoreError::io(path))?;
-        let mut w = SegmentWriter {
+        let mut out = Out {
             path: path.to_path_buf(),
-            out: BufWriter::with_capacity(1 << 20, file),
+            file: BufWriter::with_capacity(1 << 20, file),
             crc: crc32fast::Hasher::new(),
             offset: 0,
+        };
+        out.write(HEAD_MAGIC)?;
+        let (jobs, receiver) = sync_channel(JOBS_IN_FLIGHT);
+        let worker = std::thread::spawn(move || compress_and_write(out, receiver));
+        Ok(SegmentWriter {
+            path: path.to_path_buf(),
+            jobs: Some(jobs),
+            worker: Some(worker),
             block: Vec::with_capacity(BLOCK_RECORDS),
+            block_firsts: Vec::new(),
             meta: SegmentMeta::default(),
             open: None,
             target_keys: Vec::new(),
@@ -100,22 +180,38 @@ impl SegmentWriter {
             frame_records: Column::default(),
             pair_hot: Column::default(),
             stats: Vec::with_capacity(STATS_FRAME_PAIRS),
-            frames: Column::default(),
             warm_offsets: Column::default(),
             warm: Vec::new(),
             last: None,
-        };
-        w.write(HEAD_MAGIC)?;
-        Ok(w)
+        })
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.out
-            .write_all(bytes)
-            .map_err(StoreError::io(&self.path))?;
-        self.crc.update(bytes);
-        self.offset += bytes.len() as u64;
-        Ok(())
+    /// Hands a block or frame to the compressing thread; if it has stopped, its error.
+    fn send(&mut self, job: Job) -> Result<()> {
+        let sent = self.jobs.as_ref().map(|jobs| jobs.send(job).is_ok());
+        if sent == Some(true) {
+            return Ok(());
+        }
+        match self.join_worker() {
+            Err(e) => Err(e),
+            Ok(_) => Err(StoreError::corrupt(
+                &self.path,
+                0,
+                "the compressing thread stopped early",
+            )),
+        }
+    }
+
+    /// Waits for the compressing thread to write everything sent.
+    fn join_worker(&mut self) -> Result<Placed> {
+        self.jobs = None;
+        let worker = self
+            .worker
+            .take()
+            .ok_or_else(|| StoreError::corrupt(&self.path, 0, "the compressing thread is gone"))?;
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
     /// Appends a record; it must come strictly after the previous one in [`segment_order`].
@@ -193,7 +289,7 @@ impl SegmentWriter {
             self.frame_records.u64(open.record_start);
         }
         self.warm = postcard::to_extend(&stats.warm, std::mem::take(&mut self.warm))
-            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+            .map_err(|e| StoreError::corrupt(&self.path, 0, e.to_string()))?;
         self.stats.push(stats);
         if self.stats.len() == STATS_FRAME_PAIRS {
             self.flush_frame()?;
@@ -210,49 +306,26 @@ impl SegmentWriter {
         let mut body = Vec::new();
         for stats in &self.stats {
             body = postcard::to_extend(&stats.cold, body)
-                .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+                .map_err(|e| StoreError::corrupt(&self.path, 0, e.to_string()))?;
             ends.u32(body.len() as u32);
         }
         let mut raw = Column::default();
         raw.u32(self.stats.len() as u32);
         raw.0.extend_from_slice(&ends.0);
         raw.0.extend_from_slice(&body);
-        let packed =
-            zstd::bulk::compress(&raw.0, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
-        self.frames.u64(self.offset);
-        self.frames.u32(packed.len() as u32);
-        self.write(&packed)?;
         self.stats.clear();
-        Ok(())
+        self.send(Job::Frame(raw.0))
     }
 
     fn flush_block(&mut self) -> Result<()> {
         if self.block.is_empty() {
             return Ok(());
         }
-        let first_record = self.meta.record_count - self.block.len() as u64;
-        let raw = postcard::to_stdvec(&self.block)
-            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
-        let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
-        self.meta.blocks.push(BlockRef {
-            offset: self.offset,
-            len: packed.len() as u32,
-            first_record,
-        });
-        self.write(&packed)?;
-        self.last = self.block.pop();
-        self.block.clear();
-        Ok(())
-    }
-
-    /// Writes one column and returns where it is.
-    fn section(&mut self, bytes: &[u8]) -> Result<Section> {
-        let offset = self.offset;
-        self.write(bytes)?;
-        Ok(Section {
-            offset,
-            len: bytes.len() as u64,
-        })
+        self.block_firsts
+            .push(self.meta.record_count - self.block.len() as u64);
+        self.last = self.block.last().cloned();
+        let block = std::mem::replace(&mut self.block, Vec::with_capacity(BLOCK_RECORDS));
+        self.send(Job::Block(block))
     }
 
     /// Writes the columns, meta and footer and syncs the file. Returns (records, bytes, crc32).
@@ -260,8 +333,34 @@ impl SegmentWriter {
         self.flush_block()?;
         self.close_pair()?;
         self.flush_frame()?;
+        let Placed {
+            mut out,
+            blocks,
+            frames: frame_places,
+        } = self.join_worker()?;
+        if blocks.len() != self.block_firsts.len() {
+            return Err(StoreError::corrupt(
+                &self.path,
+                out.offset,
+                "the compressing thread lost a block",
+            ));
+        }
+        self.meta.blocks = self
+            .block_firsts
+            .iter()
+            .zip(blocks)
+            .map(|(&first_record, (offset, len))| BlockRef {
+                offset,
+                len,
+                first_record,
+            })
+            .collect();
+        let mut frames = Column::default();
+        for &(offset, len) in &frame_places {
+            frames.u64(offset);
+            frames.u32(len);
+        }
         let pairs = self.pair_from.len();
-        let frame_count = self.frames.0.len() / 12;
         self.target_key_offsets.u64(self.target_keys.len() as u64);
         self.target_pairs.u32(pairs as u32);
         // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
@@ -280,44 +379,41 @@ impl SegmentWriter {
         for &p in &self.pair_from {
             pair_from.u32(sorted_id[p as usize]);
         }
-        let target_key_offsets = std::mem::take(&mut self.target_key_offsets.0);
-        let target_keys = std::mem::take(&mut self.target_keys);
-        let target_pairs = std::mem::take(&mut self.target_pairs.0);
-        let pair_counts = std::mem::take(&mut self.pair_counts.0);
-        let frame_records = std::mem::take(&mut self.frame_records.0);
-        let pair_hot = std::mem::take(&mut self.pair_hot.0);
-        let frames = std::mem::take(&mut self.frames.0);
-        let warm_offsets = std::mem::take(&mut self.warm_offsets.0);
-        let warm = std::mem::take(&mut self.warm);
+        let mut section = |bytes: &[u8]| -> Result<Section> {
+            let (offset, _) = out.place(bytes)?;
+            Ok(Section {
+                offset,
+                len: bytes.len() as u64,
+            })
+        };
         self.meta.columns = Columns {
-            target_key_offsets: self.section(&target_key_offsets)?,
-            target_keys: self.section(&target_keys)?,
-            target_pairs: self.section(&target_pairs)?,
-            host_offsets: self.section(&host_offsets.0)?,
-            host_bytes: self.section(&host_bytes)?,
-            pair_from: self.section(&pair_from.0)?,
-            pair_counts: self.section(&pair_counts)?,
-            frame_records: self.section(&frame_records)?,
-            pair_hot: self.section(&pair_hot)?,
-            frames: self.section(&frames)?,
-            warm_offsets: self.section(&warm_offsets)?,
-            warm: self.section(&warm)?,
+            target_key_offsets: section(&self.target_key_offsets.0)?,
+            target_keys: section(&self.target_keys)?,
+            target_pairs: section(&self.target_pairs.0)?,
+            host_offsets: section(&host_offsets.0)?,
+            host_bytes: section(&host_bytes)?,
+            pair_from: section(&pair_from.0)?,
+            pair_counts: section(&self.pair_counts.0)?,
+            frame_records: section(&self.frame_records.0)?,
+            pair_hot: section(&self.pair_hot.0)?,
+            frames: section(&frames.0)?,
+            warm_offsets: section(&self.warm_offsets.0)?,
+            warm: section(&self.warm)?,
         };
         self.meta.host_count = hosts.len() as u32;
         self.meta.pair_count = pairs as u32;
-        self.meta.frame_count = frame_count as u32;
+        self.meta.frame_count = frame_places.len() as u32;
         let raw = postcard::to_stdvec(&self.meta)
-            .map_err(|e| StoreError::corrupt(&self.path, self.offset, e.to_string()))?;
+            .map_err(|e| StoreError::corrupt(&self.path, out.offset, e.to_string()))?;
         let packed = zstd::bulk::compress(&raw, ZSTD_LEVEL).map_err(StoreError::io(&self.path))?;
-        let meta_offset = self.offset;
-        self.write(&packed)?;
-        let crc = self.crc.clone().finalize();
+        let (meta_offset, _) = out.place(&packed)?;
+        let crc = out.crc.clone().finalize();
         let foot = footer(meta_offset, packed.len() as u64, crc);
-        self.out
+        out.file
             .write_all(&foot)
             .map_err(StoreError::io(&self.path))?;
-        let bytes = self.offset + FOOTER_LEN as u64;
-        let file = self.out.into_inner().map_err(|e| StoreError::Io {
+        let bytes = out.offset + FOOTER_LEN as u64;
+        let file = out.file.into_inner().map_err(|e| StoreError::Io {
             path: self.path.clone(),
             source: e.into_error(),
         })?;
