@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use linkdex_model::Record;
+use linkdex_model::{RawObject, Record};
 use linkdex_store::{Index, StoreError};
 use serde_json::{Map, Value};
 
@@ -178,6 +178,10 @@ fn parse_batch(lines: &[(u64, Vec<u8>)], now: i64) -> Vec<Result<Record, String>
 }
 
 fn parse_line(text: &[u8], now: i64) -> Result<Record, String> {
+    if let Some(obj) = RawObject::parse(text) {
+        return Record::from_raw(&obj, now);
+    }
+    // Not an object: `Value` says precisely why.
     let value: Value = serde_json::from_slice(text).map_err(|e| format!("not valid JSON: {e}"))?;
     let obj: &Map<String, Value> = value.as_object().ok_or("not a JSON object")?;
     Record::from_json(obj, now)

@@ -3,12 +3,14 @@
 //! domains, target patterns and the contract's time format. Every other crate speaks these types.
 
 mod host;
+mod json;
 mod pattern;
 mod record;
 mod time;
 mod url;
 
 pub use host::{icann_suffix, is_ip, normalize_host, registrable_domain, subnet};
+pub use json::RawObject;
 pub use pattern::{domain_matches, exact_glob_host, glob_matches, Pattern};
 pub use record::{Hop, ItemType, Record, RecordKey};
 pub use time::{format_time, parse_time};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::host::{icann_suffix, is_ip};
+use crate::json::{Json, Object, RawObject};
 use crate::time::{format_time, parse_time};
 use crate::url::normalize_url;
 
@@ -129,7 +130,16 @@ impl Record {
     /// Builds a record from one JSON object of the import format. `now` is the time used for
     /// absent `first_seen`/`last_seen`. The error names the field and what is wrong with it.
     pub fn from_json(obj: &Map<String, Value>, now: i64) -> Result<Record, String> {
-        let f = Fields(obj);
+        Record::from_object(Fields(Object::Value(obj)), now)
+    }
+
+    /// [`Record::from_json`] of an object parsed with [`RawObject::parse`] (no `Value` built):
+    /// the same record, or the same message.
+    pub fn from_raw(obj: &RawObject<'_>, now: i64) -> Result<Record, String> {
+        Record::from_object(Fields(Object::Raw(obj)), now)
+    }
+
+    fn from_object(f: Fields<'_>, now: i64) -> Result<Record, String> {
         let from =
             normalize_url(f.req_str("url_from")?).map_err(|e| format!("field 'url_from': {e}"))?;
         let to = normalize_url(f.req_str("url_to")?).map_err(|e| format!("field 'url_to': {e}"))?;
@@ -178,12 +188,14 @@ impl Record {
                 platform.push(p.to_string());
             }
         }
-        let indirect_link_path = match obj.get("indirect_link_path") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(serde_json::from_value::<Vec<Hop>>(v.clone()).map_err(|_| {
-                "field 'indirect_link_path': expected an array of {type, status_code, url}"
-                    .to_string()
-            })?),
+        let indirect_link_path = match f.get("indirect_link_path") {
+            None => None,
+            Some(v) => Some(
+                serde_json::from_value::<Vec<Hop>>(v.to_value()).map_err(|_| {
+                    "field 'indirect_link_path': expected an array of {type, status_code, url}"
+                        .to_string()
+                })?,
+            ),
         };
         let domain_from_ip = match f.opt_str("domain_from_ip")? {
             None => None,
@@ -310,17 +322,17 @@ impl Record {
 }
 
 /// Typed access to the fields of one import line, with errors that name the field.
-struct Fields<'a>(&'a Map<String, Value>);
+struct Fields<'a>(Object<'a>);
 
 impl<'a> Fields<'a> {
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        self.0.get(name).filter(|v| !v.is_null())
+    fn get(&self, name: &str) -> Option<Json<'a>> {
+        self.0.get(name).filter(|v| *v != Json::Null)
     }
 
     fn req_str(&self, name: &str) -> Result<&'a str, String> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Err(format!("field '{name}': required")),
-            Some(Value::String(s)) => Ok(s),
+        match self.get(name) {
+            None => Err(format!("field '{name}': required")),
+            Some(Json::Str(s)) => Ok(s),
             Some(_) => Err(format!("field '{name}': expected a string")),
         }
     }
@@ -328,7 +340,7 @@ impl<'a> Fields<'a> {
     fn opt_str(&self, name: &str) -> Result<Option<&'a str>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Json::Str(s)) => Ok(Some(s)),
             Some(_) => Err(format!("field '{name}': expected a string")),
         }
     }
@@ -340,7 +352,7 @@ impl<'a> Fields<'a> {
     fn opt_bool(&self, name: &str) -> Result<Option<bool>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Json::Bool(b)) => Ok(Some(b)),
             Some(_) => Err(format!("field '{name}': expected true or false")),
         }
     }
@@ -348,7 +360,7 @@ impl<'a> Fields<'a> {
     fn opt_int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::Number(n)) => match n.as_i64() {
+            Some(Json::Number(n)) => match n.as_i64() {
                 Some(i) if (min..=max).contains(&i) => Ok(Some(i)),
                 _ if min == i64::MIN => Err(format!("field '{name}': expected an integer")),
                 _ => Err(format!(
@@ -362,7 +374,7 @@ impl<'a> Fields<'a> {
     fn opt_time(&self, name: &str) -> Result<Option<i64>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::String(s)) => parse_time(s)
+            Some(Json::Str(s)) => parse_time(s)
                 .map(Some)
                 .ok_or_else(|| format!("field '{name}': expected \"yyyy-mm-dd hh:mm:ss +00:00\"")),
             Some(_) => Err(format!("field '{name}': expected a time string")),
@@ -372,11 +384,11 @@ impl<'a> Fields<'a> {
     fn str_array(&self, name: &str) -> Result<Vec<&'a str>, String> {
         match self.get(name) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
+            Some(Json::Array(items)) => items
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .ok_or_else(|| format!("field '{name}': expected an array of strings"))
+                .map(|v| match v {
+                    Json::Str(s) => Ok(*s),
+                    _ => Err(format!("field '{name}': expected an array of strings")),
                 })
                 .collect(),
             Some(_) => Err(format!("field '{name}': expected an array of strings")),
