@@ -146,13 +146,14 @@ fn target_mass(blocks: &mut Blocks<'_>, pattern: &Pattern) -> Result<f64, StoreE
                     }
                 }
                 blocks.visit(seg, pair.record_start, pair.record_count, |r| {
-                    if !pattern.matches(&r.url_to, &r.domain_to, true) {
+                    if !pattern.matches(r.url_to, r.domain_to, true) {
                         return;
                     }
-                    let key = (r.url_from.clone(), r.url_to.clone(), r.item_type);
+                    let r = r.to_record();
+                    let key = r.key();
                     let merged = match folded.remove(&key) {
-                        Some(stored) => Record::merge(&stored, r),
-                        None => r.clone(),
+                        Some(stored) => Record::merge(&stored, &r),
+                        None => r,
                     };
                     folded.insert(key, merged);
                 })?;

@@ -4,12 +4,11 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
-use std::sync::Arc;
 
-use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record};
+use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record, RecordRef};
 use linkdex_store::{
-    host_order_key, scale, PairStats, SegmentReader, Snapshot, StatsBuilder, StatsFrame,
-    StoreError, WarmStats,
+    host_order_key, scale, unscale, PairStats, RawBlock, SegmentReader, Snapshot, StatsBuilder,
+    StatsFrame, StoreError, WarmStats,
 };
 
 use crate::fields::{record_value, FieldValue, ResultField, TARGET_METRICS};
@@ -28,16 +27,27 @@ pub struct Answer {
     pub rows: Vec<Row>,
 }
 
-/// Decoded blocks, shared within one query.
+/// Decompressed blocks, shared within one query.
 pub(crate) struct Blocks<'a> {
     pub snap: &'a Snapshot,
-    /// The most recently decoded blocks, by (segment, block), oldest first in `order`.
-    cache: HashMap<(usize, usize), Arc<Vec<Record>>>,
+    /// The most recently read blocks, by (segment, block), oldest first in `order`.
+    cache: HashMap<(usize, usize), Cached>,
     order: VecDeque<(usize, usize)>,
+    /// The buffer of the last block evicted, reused for the next one.
+    spare: Vec<u8>,
 }
 
-/// Decoded blocks one query keeps (256 records each). Pairs are read in record order, so a
-/// handful suffice; the bound keeps a query's memory flat however many records it reads.
+/// A block and where reading it stopped: records are read one after the other, and pairs are
+/// visited in record order, so each record is decoded once.
+struct Cached {
+    block: RawBlock,
+    /// The next record and where it starts.
+    next: usize,
+    at: usize,
+}
+
+/// Blocks one query keeps (256 records each). Pairs are read in record order, so a handful
+/// suffice; the bound keeps a query's memory flat however many records it reads.
 const BLOCK_CACHE: usize = 64;
 
 impl<'a> Blocks<'a> {
@@ -46,51 +56,64 @@ impl<'a> Blocks<'a> {
             snap,
             cache: HashMap::new(),
             order: VecDeque::new(),
+            spare: Vec::new(),
         }
     }
 
-    /// Calls `f` on records `start..start + count` of segment `seg`, in order, without copying.
+    /// Calls `f` on records `start..start + count` of segment `seg`, in order, read in place.
     pub(crate) fn visit(
         &mut self,
         seg: usize,
         start: u64,
         count: u32,
-        mut f: impl FnMut(&Record),
+        mut f: impl FnMut(&RecordRef<'_>),
     ) -> Result<(), StoreError> {
         let reader = &self.snap.segments[seg];
+        let corrupt = |what: &str| StoreError::Corruption {
+            path: reader.path().into(),
+            offset: 0,
+            what: what.into(),
+        };
         let mut index = start;
         let end = start + u64::from(count);
         while index < end {
             let b = reader.block_of(index);
-            let block = match self.cache.get(&(seg, b)) {
-                Some(blk) => blk.clone(),
-                None => {
-                    let blk = reader.block(b)?;
-                    if self.order.len() == BLOCK_CACHE {
-                        if let Some(old) = self.order.pop_front() {
-                            self.cache.remove(&old);
-                        }
+            if !self.cache.contains_key(&(seg, b)) {
+                if self.order.len() == BLOCK_CACHE {
+                    if let Some(old) = self.order.pop_front().and_then(|k| self.cache.remove(&k)) {
+                        self.spare = old.block.into_buffer();
                     }
-                    self.cache.insert((seg, b), blk.clone());
-                    self.order.push_back((seg, b));
-                    blk
                 }
+                let block = reader.raw_block(b, std::mem::take(&mut self.spare))?;
+                let at = block.first();
+                self.cache.insert((seg, b), Cached { block, next: 0, at });
+                self.order.push_back((seg, b));
+            }
+            let Some(cached) = self.cache.get_mut(&(seg, b)) else {
+                return Err(corrupt("block not cached"));
             };
             let first = reader.block_first_record(b).unwrap_or(u64::MAX);
-            let corrupt = |what: &str| StoreError::Corruption {
-                path: reader.path().into(),
-                offset: 0,
-                what: what.into(),
-            };
             if first > index {
                 return Err(corrupt("record outside every block"));
             }
             let from = (index - first) as usize;
-            let take = ((end - index) as usize).min(block.len().saturating_sub(from));
+            let take = ((end - index) as usize).min(cached.block.len().saturating_sub(from));
             if take == 0 {
                 return Err(corrupt("record run past its block"));
             }
-            block[from..from + take].iter().for_each(&mut f);
+            if cached.next > from {
+                (cached.next, cached.at) = (0, cached.block.first());
+            }
+            while cached.next < from + take {
+                let (r, next_at) = cached
+                    .block
+                    .read(cached.at)
+                    .ok_or_else(|| corrupt("record does not decode"))?;
+                if cached.next >= from {
+                    f(&r);
+                }
+                (cached.next, cached.at) = (cached.next + 1, next_at);
+            }
             index += take as u64;
         }
         Ok(())
@@ -235,14 +258,37 @@ struct Query<'s> {
     blocks: Blocks<'s>,
     frames: HashMap<(usize, usize), StatsFrame>,
     decoded: HashMap<(u32, u32), PairStats>,
-    owned: Vec<PairStats>,
+    owned: Vec<Owned>,
+    /// Whether filters or the order read scalar metrics besides the rank: then aggregates built
+    /// from records are complete from the start; otherwise only their rank mass is summed, and
+    /// the rows returned are aggregated again in full ([`Query::load`]).
+    scalars: bool,
+}
+
+/// Aggregates built from the records of one host's pairs (`group`) that feed a pattern.
+struct Owned {
+    group: Vec<Keyed>,
+    /// Σ unscale(rank) of the feeding dofollow, unbroken records (contract §9).
+    rank_mass: f64,
+    stats: Option<PairStats>,
 }
 
 impl<'s> Query<'s> {
-    /// Decodes `src`'s aggregates, if it is a stored pair's (frames decompressed once).
-    fn load(&mut self, src: Src) -> Result<(), StoreError> {
-        let Src::Pair { seg, p } = src else {
-            return Ok(());
+    /// Decodes `src`'s aggregates (frames decompressed once), or aggregates in full the
+    /// records of an owned source that only has its rank mass (`pattern` is the one it feeds).
+    fn load(&mut self, src: Src, pattern: &Pattern, req: &Request) -> Result<(), StoreError> {
+        let (seg, p) = match src {
+            Src::Pair { seg, p } => (seg, p),
+            Src::Owned(i) => {
+                let owned = &self.owned[i as usize];
+                if owned.stats.is_none() {
+                    let group = owned.group.clone();
+                    let mut builder = StatsBuilder::default();
+                    self.feeding_records(&group, pattern, req, |r| builder.add(r))?;
+                    self.owned[i as usize].stats = Some(builder.finish());
+                }
+                return Ok(());
+            }
         };
         if self.decoded.contains_key(&(seg, p)) {
             return Ok(());
@@ -263,7 +309,10 @@ impl<'s> Query<'s> {
     /// `src`'s aggregates (decoded by [`Query::load`]).
     fn stats(&self, src: Src) -> &PairStats {
         match src {
-            Src::Owned(i) => &self.owned[i as usize],
+            Src::Owned(i) => self.owned[i as usize]
+                .stats
+                .as_ref()
+                .expect("owned aggregates are loaded before they are read"),
             Src::Pair { seg, p } => &self.decoded[&(seg, p)],
         }
     }
@@ -271,7 +320,11 @@ impl<'s> Query<'s> {
     /// `src`'s scalar aggregates, read in place.
     fn warm(&self, src: Src) -> Result<WarmStats, StoreError> {
         match src {
-            Src::Owned(i) => Ok(self.owned[i as usize].warm.clone()),
+            Src::Owned(i) => self.owned[i as usize]
+                .stats
+                .as_ref()
+                .map(|s| s.warm.clone())
+                .ok_or_else(|| StoreError::corrupt("", 0, "scalars of records not aggregated")),
             Src::Pair { seg, p } => {
                 let reader = &self.blocks.snap.segments[seg as usize];
                 reader.warm(p as usize).ok_or_else(|| {
@@ -284,7 +337,7 @@ impl<'s> Query<'s> {
     /// `src`'s §9 rank (0–1000), without decoding a frame.
     fn rank(&self, src: Src) -> u16 {
         match src {
-            Src::Owned(i) => scale(self.owned[i as usize].cold.rank_mass),
+            Src::Owned(i) => scale(self.owned[i as usize].rank_mass),
             Src::Pair { seg, p } => self.blocks.snap.segments[seg as usize]
                 .hot(p as usize)
                 .rank(),
@@ -377,22 +430,57 @@ impl<'s> Query<'s> {
     }
 
     /// The aggregates of the records of one host's pairs (segments oldest first) that feed
-    /// `pattern`, or `None` when none does.
+    /// `pattern`, or `None` when none does: complete when `scalars`, else the rank mass only.
     fn aggregate_records(
         &mut self,
         group: &[Keyed],
         pattern: &Pattern,
         req: &Request,
     ) -> Result<Option<Src>, StoreError> {
+        let (stats, rank_mass, records) = if self.scalars {
+            let mut builder = StatsBuilder::default();
+            self.feeding_records(group, pattern, req, |r| builder.add(r))?;
+            let stats = builder.finish();
+            let (mass, records) = (stats.cold.rank_mass, stats.warm.records);
+            (Some(stats), mass, records)
+        } else {
+            let (mut mass, mut records) = (0.0, 0u32);
+            self.feeding_records(group, pattern, req, |r| {
+                records += 1;
+                if r.dofollow && !r.is_broken {
+                    mass += unscale(r.rank);
+                }
+            })?;
+            (None, mass, records)
+        };
+        if records == 0 {
+            return Ok(None);
+        }
+        self.owned.push(Owned {
+            group: group.to_vec(),
+            rank_mass,
+            stats,
+        });
+        Ok(Some(Src::Owned(self.owned.len() as u32 - 1)))
+    }
+
+    /// Calls `f` on the records of one host's pairs that feed `pattern` (rules 1, 2, 3, 5), in
+    /// key order, keys stored in several segments folded oldest first.
+    fn feeding_records(
+        &mut self,
+        group: &[Keyed],
+        pattern: &Pattern,
+        req: &Request,
+        mut f: impl FnMut(&RecordRef<'_>),
+    ) -> Result<(), StoreError> {
         let snap = self.blocks.snap;
-        let mut builder = StatsBuilder::default();
         if let [(_, seg, p, _)] = group {
             // One run: records are unique and grouped by page already; read them in place.
             let pair = snap.segments[*seg].pair(*p);
             self.blocks
                 .visit(*seg, pair.record_start, pair.record_count, |r| {
                     if feeds(r, pattern, req) {
-                        builder.add(r);
+                        f(r);
                     }
                 })?;
         } else {
@@ -402,28 +490,23 @@ impl<'s> Query<'s> {
                 let pair = snap.segments[seg].pair(p);
                 self.blocks
                     .visit(seg, pair.record_start, pair.record_count, |r| {
-                        records.push(r.clone())
+                        records.push(r.to_record())
                     })?;
             }
-            for r in Record::fold(records)
-                .values()
-                .filter(|r| feeds(r, pattern, req))
-            {
-                builder.add(r);
+            for r in Record::fold(records).values() {
+                let r = RecordRef::of(r);
+                if feeds(&r, pattern, req) {
+                    f(&r);
+                }
             }
         }
-        let stats = builder.finish();
-        if stats.warm.records == 0 {
-            return Ok(None);
-        }
-        self.owned.push(stats);
-        Ok(Some(Src::Owned(self.owned.len() as u32 - 1)))
+        Ok(())
     }
 }
 
 /// Rules 1, 2, 3 and 5 (rule 4 is per host).
-fn feeds(r: &Record, pattern: &Pattern, req: &Request) -> bool {
-    pattern.matches(&r.url_to, &r.domain_to, req.include_subdomains)
+fn feeds(r: &RecordRef<'_>, pattern: &Pattern, req: &Request) -> bool {
+    pattern.matches(r.url_to, r.domain_to, req.include_subdomains)
         && match req.status {
             StatusType::Live => !r.is_lost,
             StatusType::Lost => r.is_lost,
@@ -448,11 +531,18 @@ fn needs_stats(field: ResultField) -> bool {
 
 /// Runs a validated request over a snapshot.
 pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
+    let rules = req.sort_rules();
+    let mut fields: Vec<ResultField> = rules.iter().map(|&(f, _)| f).collect();
+    if let Some(f) = &req.filters {
+        fields.extend(f.fields());
+    }
+    let scalars = fields.into_iter().any(needs_stats);
     let mut q = Query {
         blocks: Blocks::new(snap),
         frames: HashMap::new(),
         decoded: HashMap::new(),
         owned: Vec::new(),
+        scalars,
     };
     let target_runs: Vec<_> = req
         .targets
@@ -535,12 +625,7 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
             }
         }
     }
-    let rules = req.sort_rules();
-    let mut fields: Vec<ResultField> = rules.iter().map(|&(f, _)| f).collect();
-    if let Some(f) = &req.filters {
-        fields.extend(f.fields());
-    }
-    let warm: Vec<Option<WarmStats>> = if fields.into_iter().any(needs_stats) {
+    let warm: Vec<Option<WarmStats>> = if scalars {
         slots
             .iter()
             .map(|s| s.map(|s| q.warm(s)).transpose())
@@ -616,8 +701,10 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     let page: Vec<usize> = order[start..end].to_vec();
 
     for &c in &page {
-        for src in slots[c * k..(c + 1) * k].iter().flatten() {
-            q.load(*src)?;
+        for (src, target) in slots[c * k..(c + 1) * k].iter().zip(&req.targets) {
+            if let Some(src) = src {
+                q.load(*src, &target.pattern, req)?;
+            }
         }
     }
     let rows = page

@@ -1,7 +1,7 @@
 //! The registries of filterable fields: record fields (`backlinks_filters`) and result fields
 //! (`filters`, `order_by`). The validator, the evaluator and `available_filters` all read these.
 
-use linkdex_model::Record;
+use linkdex_model::RecordRef;
 
 /// The type of a filterable field; it decides the operators and the value shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub enum FieldValue<'a> {
     Str(&'a str),
     Time(i64),
     Bool(bool),
-    StrArray(&'a [String]),
+    StrArray(&'a [&'a str]),
 }
 
 /// Record fields marked filterable in the record contract, with their types.
@@ -139,30 +139,30 @@ fn opt_num(v: Option<i64>) -> FieldValue<'static> {
     v.map_or(FieldValue::Null, |n| FieldValue::Num(n as f64))
 }
 
-fn opt_str(v: &Option<String>) -> FieldValue<'_> {
-    v.as_deref().map_or(FieldValue::Null, FieldValue::Str)
+fn opt_str(v: Option<&str>) -> FieldValue<'_> {
+    v.map_or(FieldValue::Null, FieldValue::Str)
 }
 
 /// The value of a record field (index into [`RECORD_FIELDS`]).
-pub fn record_value(r: &Record, field: RecordField) -> FieldValue<'_> {
+pub fn record_value<'a>(r: &'a RecordRef<'_>, field: RecordField) -> FieldValue<'a> {
     use FieldValue::*;
     match RECORD_FIELDS[field.0].0 {
-        "url_from" => Str(&r.url_from),
-        "url_to" => Str(&r.url_to),
-        "domain_from" => Str(&r.domain_from),
-        "domain_to" => Str(&r.domain_to),
+        "url_from" => Str(r.url_from),
+        "url_to" => Str(r.url_to),
+        "domain_from" => Str(r.domain_from),
+        "domain_to" => Str(r.domain_to),
         "url_from_https" => Bool(r.url_from_https),
         "url_to_https" => Bool(r.url_to_https),
-        "tld_from" => Str(&r.tld_from),
+        "tld_from" => Str(r.tld_from),
         "item_type" => Str(r.item_type.as_str()),
         "attributes" => StrArray(&r.attributes),
         "dofollow" => Bool(r.dofollow),
-        "semantic_location" => opt_str(&r.semantic_location),
-        "anchor" => opt_str(&r.anchor),
-        "alt" => opt_str(&r.alt),
-        "image_url" => opt_str(&r.image_url),
-        "text_pre" => opt_str(&r.text_pre),
-        "text_post" => opt_str(&r.text_post),
+        "semantic_location" => opt_str(r.semantic_location),
+        "anchor" => opt_str(r.anchor),
+        "alt" => opt_str(r.alt),
+        "image_url" => opt_str(r.image_url),
+        "text_pre" => opt_str(r.text_pre),
+        "text_post" => opt_str(r.text_post),
         "links_count" => Num(r.links_count as f64),
         "first_seen" => Time(r.first_seen),
         "prev_seen" => r.prev_seen.map_or(Null, Time),
@@ -173,23 +173,23 @@ pub fn record_value(r: &Record, field: RecordField) -> FieldValue<'_> {
         "is_broken" => Bool(r.is_broken),
         "url_to_status_code" => opt_num(r.url_to_status_code),
         "url_to_spam_score" => opt_num(r.url_to_spam_score),
-        "url_to_redirect_target" => opt_str(&r.url_to_redirect_target),
+        "url_to_redirect_target" => opt_str(r.url_to_redirect_target),
         "is_indirect_link" => Bool(r.is_indirect_link),
         "rank" => Num(f64::from(r.rank)),
         "page_from_rank" => Num(f64::from(r.page_from_rank)),
         "domain_from_rank" => Num(f64::from(r.domain_from_rank)),
         "backlink_spam_score" => Num(f64::from(r.backlink_spam_score)),
-        "domain_from_ip" => opt_str(&r.domain_from_ip),
-        "domain_from_country" => opt_str(&r.domain_from_country),
+        "domain_from_ip" => opt_str(r.domain_from_ip),
+        "domain_from_country" => opt_str(r.domain_from_country),
         "domain_from_platform_type" => StrArray(&r.domain_from_platform_type),
         "domain_from_is_ip" => Bool(r.domain_from_is_ip),
         "page_from_external_links" => opt_num(r.page_from_external_links),
         "page_from_internal_links" => opt_num(r.page_from_internal_links),
         "page_from_size" => opt_num(r.page_from_size),
         "page_from_status_code" => opt_num(r.page_from_status_code),
-        "page_from_encoding" => opt_str(&r.page_from_encoding),
-        "page_from_language" => opt_str(&r.page_from_language),
-        "page_from_title" => opt_str(&r.page_from_title),
+        "page_from_encoding" => opt_str(r.page_from_encoding),
+        "page_from_language" => opt_str(r.page_from_language),
+        "page_from_title" => opt_str(r.page_from_title),
         "original" => Bool(r.original),
         _ => Null,
     }

@@ -338,9 +338,9 @@ impl<F> Cond<F> {
                 let have = words(a);
                 want.iter().all(|w| have.contains(w)) != *neg
             }
-            (Test::Has(neg, s), V::StrArray(list)) => list.iter().any(|x| x == s) != *neg,
+            (Test::Has(neg, s), V::StrArray(list)) => list.iter().any(|x| *x == s) != *neg,
             (Test::ListEq(neg, want), V::StrArray(list)) => {
-                let mut have: Vec<&str> = list.iter().map(String::as_str).collect();
+                let mut have: Vec<&str> = list.to_vec();
                 have.sort_unstable();
                 have.dedup();
                 (have.len() == want.len() && have.iter().zip(want).all(|(a, b)| *a == b)) != *neg

@@ -14,7 +14,7 @@ pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
 pub use manifest::{Manifest, SegmentEntry};
 pub use segment::{
-    host_order_key, segment_order, verify_segment, Hot, Pair, SegmentMeta, SegmentReader,
+    host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta, SegmentReader,
     StatsFrame, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
 pub use stats::{scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats};

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use linkdex_model::{subnet, Record};
+use linkdex_model::{subnet, RecordRef};
 use serde::{Deserialize, Serialize};
 
 /// `value → distinct url_from`, sorted by value.
@@ -90,10 +90,10 @@ pub struct StatsBuilder {
 }
 
 impl StatsBuilder {
-    pub fn add(&mut self, r: &Record) {
-        if self.page.as_deref() != Some(r.url_from.as_str()) {
+    pub fn add(&mut self, r: &RecordRef<'_>) {
+        if self.page.as_deref() != Some(r.url_from) {
             self.close_page();
-            self.page = Some(r.url_from.clone());
+            self.page = Some(r.url_from.to_string());
         }
         let (s, c) = (&mut self.stats.warm, &mut self.stats.cold);
         if s.records == 0 {
@@ -114,19 +114,19 @@ impl StatsBuilder {
         s.spam_sum += u64::from(r.backlink_spam_score);
         if r.is_broken {
             s.broken_backlinks += r.links_count;
-            if !self.broken_pages.contains(&r.url_to) {
-                self.broken_pages.push(r.url_to.clone());
+            if !self.broken_pages.iter().any(|p| p == r.url_to) {
+                self.broken_pages.push(r.url_to.to_string());
             }
         }
         s.any_dofollow |= r.dofollow;
         self.page_dofollow |= r.dofollow;
-        if let Some(ip) = &r.domain_from_ip {
-            if !c.ips.contains(ip) {
-                c.ips.push(ip.clone());
+        if let Some(ip) = r.domain_from_ip {
+            if !c.ips.iter().any(|i| i == ip) {
+                c.ips.push(ip.to_string());
             }
         }
         let keys = &mut self.page_keys;
-        push_unique(&mut keys[0], &r.tld_from);
+        push_unique(&mut keys[0], r.tld_from);
         push_unique(&mut keys[1], r.item_type.as_str());
         for a in &r.attributes {
             push_unique(&mut keys[2], a);
@@ -137,8 +137,8 @@ impl StatsBuilder {
         for p in &r.domain_from_platform_type {
             push_unique(&mut keys[3], p);
         }
-        push_unique(&mut keys[4], r.semantic_location.as_deref().unwrap_or(""));
-        if let Some(c) = &r.domain_from_country {
+        push_unique(&mut keys[4], r.semantic_location.unwrap_or(""));
+        if let Some(c) = r.domain_from_country {
             push_unique(&mut keys[5], c);
         }
     }

@@ -3,7 +3,7 @@
 //! a segment with many frames, whose targets straddle frame boundaries, still gives every pair
 //! the aggregates of its own live records.
 
-use linkdex_model::{registrable_domain, Record};
+use linkdex_model::{registrable_domain, Record, RecordRef};
 use linkdex_store::{scale, Hot, Index, SegmentReader, StatsBuilder, STATS_FRAME_PAIRS};
 
 #[test]
@@ -48,7 +48,9 @@ fn aggregates_span_many_frames_and_match_their_records() {
             let pair_host = seg.from_host(pair.from).to_string();
             assert!(run.iter().all(|r| r.domain_from == pair_host));
             internal += usize::from(pair_host.ends_with(&format!(".t{t}.com")));
-            run.iter().filter(|r| !r.is_lost).for_each(|r| b.add(r));
+            run.iter()
+                .filter(|r| !r.is_lost)
+                .for_each(|r| b.add(&RecordRef::of(r)));
             let expected = b.finish();
             let (f, i) = SegmentReader::frame_of(p);
             let frame = seg.stats_frame(f).unwrap();

@@ -6,6 +6,6 @@ mod verify;
 mod writer;
 
 pub use format::{host_order_key, Hot, Pair, SegmentMeta, FORMAT_VERSION, STATS_FRAME_PAIRS};
-pub use reader::{SegmentReader, StatsFrame};
+pub use reader::{RawBlock, SegmentReader, StatsFrame};
 pub use verify::verify_segment;
 pub use writer::{same_target_order, segment_order, SegmentWriter};

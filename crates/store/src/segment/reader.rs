@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use linkdex_model::Record;
+use linkdex_model::{Record, RecordRef};
 use memmap2::Mmap;
 
 use super::format::*;
@@ -53,6 +53,53 @@ impl StatsFrame {
     }
 }
 
+/// A decompressed block whose records are read in place, as [`RecordRef`]s borrowing from it,
+/// one after the other from [`RawBlock::first`].
+pub struct RawBlock {
+    bytes: Vec<u8>,
+    count: usize,
+    /// Where the first record starts (after the record count).
+    first: usize,
+}
+
+impl RawBlock {
+    /// The block of postcard bytes (`Vec<Record>`); `None` without a record count.
+    fn new(bytes: Vec<u8>) -> Option<RawBlock> {
+        let (count, rest) = postcard::take_from_bytes::<u64>(&bytes).ok()?;
+        Some(RawBlock {
+            count: usize::try_from(count).ok()?,
+            first: bytes.len() - rest.len(),
+            bytes,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Where record 0 starts.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// The record starting at byte `at` and where the next one starts (`None`: it does not
+    /// decode, or `at` is past the end).
+    pub fn read(&self, at: usize) -> Option<(RecordRef<'_>, usize)> {
+        let bytes = self.bytes.get(at..)?;
+        let (r, rest) = postcard::take_from_bytes(bytes).ok()?;
+        Some((r, self.bytes.len() - rest.len()))
+    }
+
+    /// The block's buffer, to decompress another block into.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
 thread_local! {
     /// One decompression context per thread, reused across frames.
     static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
@@ -61,18 +108,27 @@ thread_local! {
 
 /// Decompresses one zstd frame that records its content size (as `zstd::bulk::compress` writes).
 fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    decompress_into(bytes, &mut out)?;
+    Ok(out)
+}
+
+/// [`decompress`] into `out` (cleared first), reusing its allocation.
+fn decompress_into(bytes: &[u8], out: &mut Vec<u8>) -> std::io::Result<()> {
     let size = zstd::zstd_safe::get_frame_content_size(bytes)
         .ok()
         .flatten()
         .filter(|&n| n <= 1 << 26)
         .ok_or_else(|| std::io::Error::other("frame without a valid content size"))?;
+    out.clear();
+    out.reserve(size as usize);
     DECOMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             *slot = Some(zstd::bulk::Decompressor::new()?);
         }
         match slot.as_mut() {
-            Some(d) => d.decompress(bytes, size as usize),
+            Some(d) => d.decompress_to_buffer(bytes, out).map(|_| ()),
             None => Err(std::io::Error::other("no decompression context")),
         }
     })
@@ -384,6 +440,16 @@ impl SegmentReader {
 
     /// Decodes block `i`.
     pub fn block(&self, i: usize) -> Result<Arc<Vec<Record>>> {
+        let (packed, offset) = self.packed_block(i)?;
+        let raw = decompress(packed)
+            .map_err(|e| StoreError::corrupt(&self.path, offset, format!("block: {e}")))?;
+        let records: Vec<Record> = postcard::from_bytes(&raw)
+            .map_err(|e| StoreError::corrupt(&self.path, offset, format!("block: {e}")))?;
+        Ok(Arc::new(records))
+    }
+
+    /// Block `i`'s compressed bytes and their offset.
+    fn packed_block(&self, i: usize) -> Result<(&[u8], u64)> {
         let b = self
             .meta
             .blocks
@@ -400,12 +466,17 @@ impl SegmentReader {
                 "block outside the file",
             ));
         };
-        let packed = &self.map[b.offset as usize..end as usize];
-        let raw = zstd::stream::decode_all(packed)
-            .map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
-        let records: Vec<Record> = postcard::from_bytes(&raw)
-            .map_err(|e| StoreError::corrupt(&self.path, b.offset, format!("block: {e}")))?;
-        Ok(Arc::new(records))
+        Ok((&self.map[b.offset as usize..end as usize], b.offset))
+    }
+
+    /// Block `i`, decompressed into `buffer` (its allocation reused), for reading its records
+    /// in place.
+    pub fn raw_block(&self, i: usize, mut buffer: Vec<u8>) -> Result<RawBlock> {
+        let (packed, offset) = self.packed_block(i)?;
+        decompress_into(packed, &mut buffer)
+            .map_err(|e| StoreError::corrupt(&self.path, offset, format!("block: {e}")))?;
+        RawBlock::new(buffer)
+            .ok_or_else(|| StoreError::corrupt(&self.path, offset, "block: no record count"))
     }
 
     /// The block holding record `index` (the first record of block `i` is

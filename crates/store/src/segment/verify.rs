@@ -8,7 +8,7 @@ use super::reader::{SegmentReader, StatsFrame};
 use super::writer::segment_order;
 use crate::error::{Result, StoreError};
 use crate::stats::{scale, StatsBuilder};
-use linkdex_model::registrable_domain;
+use linkdex_model::{registrable_domain, RecordRef};
 
 /// Reads every byte and record of the segment and checks the invariants listed on `SegmentMeta`.
 pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
@@ -113,7 +113,7 @@ pub fn verify_segment(seg: &SegmentReader) -> Result<()> {
                     )));
                 }
                 if !r.is_lost {
-                    live.add(&r);
+                    live.add(&RecordRef::of(&r));
                 }
                 prev = Some(r);
             }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
-use linkdex_model::{registrable_domain, Record};
+use linkdex_model::{registrable_domain, Record, RecordRef};
 
 use super::format::*;
 use crate::error::{Result, StoreError};
@@ -255,7 +255,7 @@ impl SegmentWriter {
         }
         if !record.is_lost {
             if let Some(open) = self.open.as_mut() {
-                open.live.add(&record);
+                open.live.add(&RecordRef::of(&record));
             }
         }
         self.meta.record_count += 1;
