@@ -259,18 +259,21 @@ struct Query<'s> {
     frames: HashMap<(usize, usize), StatsFrame>,
     decoded: HashMap<(u32, u32), PairStats>,
     owned: Vec<Owned>,
+    /// The pairs of every owned source, each source's a range of it.
+    groups: Vec<Keyed>,
     /// Whether filters or the order read scalar metrics besides the rank: then aggregates built
     /// from records are complete from the start; otherwise only their rank mass is summed, and
     /// the rows returned are aggregated again in full ([`Query::load`]).
     scalars: bool,
 }
 
-/// Aggregates built from the records of one host's pairs (`group`) that feed a pattern.
+/// Aggregates built from the records of one host's pairs (`Query::groups[group]`) that feed a
+/// pattern.
 struct Owned {
-    group: Vec<Keyed>,
+    group: Range<u32>,
     /// Σ unscale(rank) of the feeding dofollow, unbroken records (contract §9).
     rank_mass: f64,
-    stats: Option<PairStats>,
+    stats: Option<Box<PairStats>>,
 }
 
 impl<'s> Query<'s> {
@@ -282,10 +285,11 @@ impl<'s> Query<'s> {
             Src::Owned(i) => {
                 let owned = &self.owned[i as usize];
                 if owned.stats.is_none() {
-                    let group = owned.group.clone();
+                    let range = owned.group.start as usize..owned.group.end as usize;
+                    let group = self.groups[range].to_vec();
                     let mut builder = StatsBuilder::default();
                     self.feeding_records(&group, pattern, req, |r| builder.add(r))?;
-                    self.owned[i as usize].stats = Some(builder.finish());
+                    self.owned[i as usize].stats = Some(Box::new(builder.finish()));
                 }
                 return Ok(());
             }
@@ -361,9 +365,9 @@ impl<'s> Query<'s> {
         let internal = |host: u32, exact_bit: Option<bool>| {
             exact_bit.unwrap_or_else(|| hosts.same_site(host, &own_domain))
         };
-        if let ([(seg, range, exact)], true, None) = (runs, fast, &hosts.union) {
-            // The default path: one target host of the one segment, its pairs already sorted
-            // by host id and unique; the columns are read in place.
+        if let ([(seg, range, exact)], None) = (runs, &hosts.union) {
+            // One target host of the one segment (the default path, and most record paths):
+            // its pairs are already sorted by host id and unique; the columns are read in place.
             let reader = &snap.segments[*seg];
             let mut out = Vec::with_capacity(range.len());
             let columns = reader
@@ -371,13 +375,13 @@ impl<'s> Query<'s> {
                 .zip(reader.hot_run(range.clone()));
             for (p, (host, hot)) in (range.start..).zip(columns) {
                 let host = hosts.checked(host)?;
-                if !hot.live()
+                if (fast && !hot.live())
                     || (req.exclude_internal_backlinks
                         && internal(host, exact.then_some(hot.internal())))
                 {
                     continue;
                 }
-                if req.include_indirect_links || !hot.indirect() {
+                if fast && (req.include_indirect_links || !hot.indirect()) {
                     let src = Src::Pair {
                         seg: *seg as u32,
                         p: p as u32,
@@ -442,7 +446,7 @@ impl<'s> Query<'s> {
             self.feeding_records(group, pattern, req, |r| builder.add(r))?;
             let stats = builder.finish();
             let (mass, records) = (stats.cold.rank_mass, stats.warm.records);
-            (Some(stats), mass, records)
+            (Some(Box::new(stats)), mass, records)
         } else {
             let (mut mass, mut records) = (0.0, 0u32);
             self.feeding_records(group, pattern, req, |r| {
@@ -456,8 +460,10 @@ impl<'s> Query<'s> {
         if records == 0 {
             return Ok(None);
         }
+        let start = self.groups.len() as u32;
+        self.groups.extend_from_slice(group);
         self.owned.push(Owned {
-            group: group.to_vec(),
+            group: start..self.groups.len() as u32,
             rank_mass,
             stats,
         });
@@ -542,6 +548,7 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         frames: HashMap::new(),
         decoded: HashMap::new(),
         owned: Vec::new(),
+        groups: Vec::new(),
         scalars,
     };
     let target_runs: Vec<_> = req
