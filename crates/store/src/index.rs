@@ -10,7 +10,7 @@ use linkdex_model::Record;
 use crate::error::{Result, StoreError};
 use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
 use crate::merge::MergeIter;
-use crate::runs::{sort_fold, Run, RunIter};
+use crate::runs::{run_file, sort_fold, Run, RunIter};
 use crate::segment::{verify_segment, SegmentReader, SegmentWriter};
 
 /// An index directory.
@@ -111,6 +111,7 @@ impl Index {
             pending: Vec::new(),
             runs: Vec::new(),
             staging: None,
+            run_file: None,
         })
     }
 
@@ -148,6 +149,8 @@ pub struct IndexWriter {
     /// Chunks given to [`IndexWriter::stage`], sorted on disk, and the one being written.
     runs: Vec<Run>,
     staging: Option<JoinHandle<Result<Run>>>,
+    /// The temporary file the runs are written to, made at the first chunk.
+    run_file: Option<Arc<File>>,
 }
 
 impl IndexWriter {
@@ -174,8 +177,15 @@ impl IndexWriter {
             return Ok(());
         }
         self.join_staging()?;
+        let file = match &self.run_file {
+            Some(file) => file.clone(),
+            None => self.run_file.insert(run_file(&self.dir)?).clone(),
+        };
+        let start = self.runs.last().map_or(0, Run::end);
         let dir = self.dir.clone();
-        self.staging = Some(std::thread::spawn(move || Run::write(&dir, records)));
+        self.staging = Some(std::thread::spawn(move || {
+            Run::write(file, start, &dir, records)
+        }));
         Ok(())
     }
 
@@ -193,6 +203,8 @@ impl IndexWriter {
     /// chunk order).
     fn write_staged(&mut self) -> Result<()> {
         self.join_staging()?;
+        // The file goes when the last run reading it does.
+        self.run_file = None;
         let runs: Vec<RunIter> = std::mem::take(&mut self.runs)
             .into_iter()
             .map(Run::into_iter)
@@ -266,6 +278,7 @@ impl IndexWriter {
     pub fn rollback(&mut self) {
         let _ = self.join_staging();
         self.runs.clear();
+        self.run_file = None;
         for s in self.pending.drain(..) {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }

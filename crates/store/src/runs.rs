@@ -6,8 +6,10 @@
 
 use std::cmp::Ordering;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use linkdex_model::Record;
 
@@ -52,28 +54,57 @@ pub(crate) fn sort_fold(records: Vec<Record>) -> Vec<Record> {
     folded
 }
 
-/// One sorted, folded chunk on disk: `u32` length + postcard record, repeated, zstd-compressed.
+/// One sorted, folded chunk on disk: `u32` length + postcard record, repeated, zstd-compressed,
+/// at bytes `start..end` of the writer's run file. Every run of a writer shares one anonymous
+/// file (read and written at offsets), so an import holds one file descriptor however many
+/// chunks it has.
 pub(crate) struct Run {
-    file: File,
+    file: Arc<File>,
+    start: u64,
+    end: u64,
     records: u64,
     /// The directory the file lives in, for error messages (the file itself has no name).
     dir: PathBuf,
 }
 
+/// The window of runs' zstd frames: the merge holds one decoder per run, so a small window
+/// keeps its memory at a few hundred KiB per run (runs are read once; ratio matters little).
+const RUN_WINDOW_LOG: u32 = 17;
+
+/// Buffer of each run's reader during the merge.
+const RUN_READ_BUFFER: usize = 64 << 10;
+
+/// A temporary file for the runs of one writer, in `dir` (the index directory: same disk, no
+/// `/tmp` size limit; the OS deletes it when it is closed, also when the process is killed).
+pub(crate) fn run_file(dir: &Path) -> Result<Arc<File>> {
+    Ok(Arc::new(
+        tempfile::tempfile_in(dir).map_err(StoreError::io(dir))?,
+    ))
+}
+
 impl Run {
-    /// Sorts and folds `records` and writes them as a run in `dir`.
-    pub(crate) fn write(dir: &Path, records: Vec<Record>) -> Result<Run> {
+    /// Sorts and folds `records` and writes them as a run at byte `start` of `file`.
+    pub(crate) fn write(
+        file: Arc<File>,
+        start: u64,
+        dir: &Path,
+        records: Vec<Record>,
+    ) -> Result<Run> {
         let folded = sort_fold(records);
         let io_err = |source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         };
-        let file = tempfile::tempfile_in(dir).map_err(io_err)?;
+        let at = At {
+            file: file.clone(),
+            at: start,
+        };
         let mut out = zstd::stream::write::Encoder::new(
-            BufWriter::with_capacity(1 << 20, file),
+            BufWriter::with_capacity(1 << 20, at),
             RUN_ZSTD_LEVEL,
         )
         .map_err(io_err)?;
+        out.window_log(RUN_WINDOW_LOG).map_err(io_err)?;
         let mut buf = Vec::new();
         for r in &folded {
             buf.clear();
@@ -83,23 +114,37 @@ impl Run {
                 .and_then(|()| out.write_all(&buf))
                 .map_err(io_err)?;
         }
-        let mut file = out
+        let end = out
             .finish()
             .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
-            .map_err(io_err)?;
-        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+            .map_err(io_err)?
+            .at;
         Ok(Run {
             file,
+            start,
+            end,
             records: folded.len() as u64,
             dir: dir.to_path_buf(),
         })
     }
 
+    /// Where the next run of the file starts.
+    pub(crate) fn end(&self) -> u64 {
+        self.end
+    }
+
     /// Its records, in segment order.
     pub(crate) fn into_iter(self) -> Result<RunIter> {
-        let input =
-            zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(1 << 20, self.file))
-                .map_err(StoreError::io(&self.dir))?;
+        let span = Span {
+            file: self.file,
+            at: self.start,
+            end: self.end,
+        };
+        let input = zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(
+            RUN_READ_BUFFER,
+            span,
+        ))
+        .map_err(StoreError::io(&self.dir))?;
         Ok(RunIter {
             input,
             left: self.records,
@@ -109,8 +154,46 @@ impl Run {
     }
 }
 
+/// Writes to a shared file from an offset on.
+struct At {
+    file: Arc<File>,
+    at: u64,
+}
+
+impl Write for At {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write_at(bytes, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads bytes `at..end` of a shared file.
+struct Span {
+    file: Arc<File>,
+    at: u64,
+    end: u64,
+}
+
+impl Read for Span {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = usize::try_from(self.end - self.at).unwrap_or(usize::MAX);
+        let want = buf.len().min(left);
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..want], self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
 pub(crate) struct RunIter {
-    input: zstd::stream::read::Decoder<'static, BufReader<File>>,
+    input: zstd::stream::read::Decoder<'static, BufReader<Span>>,
     left: u64,
     buf: Vec<u8>,
     dir: PathBuf,
