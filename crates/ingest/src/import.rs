@@ -3,6 +3,8 @@
 //! number, one commit at the end.
 
 use std::io::BufRead;
+use std::ops::Range;
+use std::sync::mpsc::SyncSender;
 
 use linkdex_model::{RawObject, Record};
 use linkdex_store::{Index, StoreError};
@@ -98,73 +100,100 @@ where
         name: name.to_string(),
         source,
     };
-    let mut input = open_source(name).map_err(read_err)?;
+    let input = open_source(name).map_err(read_err)?;
     let mut report = ImportReport::default();
     let mut chunk: Vec<Record> = Vec::new();
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(PARSE_BATCH);
-    let mut number = 0u64;
-    loop {
-        // Read a batch of lines, parse it on every core, then apply the results in line order.
-        batch.clear();
-        while batch.len() < PARSE_BATCH {
-            let mut line = Vec::new();
-            if input.read_until(b'\n', &mut line).map_err(read_err)? == 0 {
-                break;
-            }
-            number += 1;
-            if !line.trim_ascii().is_empty() {
-                batch.push((number, line));
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        for ((line, _), parsed) in batch.iter().zip(parse_batch(&batch, opts.now)) {
-            match parsed {
-                Ok(r) => {
-                    report.accepted += 1;
-                    chunk.push(r);
-                    if chunk.len() >= opts.chunk_records {
-                        write(std::mem::take(&mut chunk))?;
+    std::thread::scope(|s| {
+        // A thread reads (and decompresses) the next batches while this one parses.
+        let (batches, received) = std::sync::mpsc::sync_channel(2);
+        s.spawn(move || read_batches(input, batches));
+        for batch in received {
+            let batch = batch.map_err(read_err)?;
+            for ((line, _), parsed) in batch.lines.iter().zip(parse_batch(&batch, opts.now)) {
+                match parsed {
+                    Ok(r) => {
+                        report.accepted += 1;
+                        chunk.push(r);
+                        if chunk.len() >= opts.chunk_records {
+                            write(std::mem::take(&mut chunk))?;
+                        }
                     }
-                }
-                Err(reason) => {
-                    report.rejected += 1;
-                    if report.errors.len() < opts.max_listed_errors {
-                        report.errors.push(LineError {
-                            line: *line,
-                            reason,
-                        });
+                    Err(reason) => {
+                        report.rejected += 1;
+                        if report.errors.len() < opts.max_listed_errors {
+                            report.errors.push(LineError {
+                                line: *line,
+                                reason,
+                            });
+                        }
                     }
                 }
             }
         }
-    }
+        Ok::<(), ImportError>(())
+    })?;
     if !chunk.is_empty() {
         write(chunk)?;
     }
     Ok(report)
 }
 
-/// Lines parsed together (memory: one batch of raw lines and their records).
+/// Lines read together: their bytes, and each non-blank line's number and place in them.
+struct Batch {
+    text: Vec<u8>,
+    lines: Vec<(u64, Range<usize>)>,
+}
+
+/// Lines parsed together (memory: a few batches of raw lines and their records).
 const PARSE_BATCH: usize = 8192;
 
+/// Reads `input` into batches of [`PARSE_BATCH`] non-blank lines, in order, until the end, a
+/// read error (sent as the last item) or the receiver is gone.
+fn read_batches(mut input: Box<dyn BufRead + Send>, out: SyncSender<std::io::Result<Batch>>) {
+    let mut number = 0u64;
+    loop {
+        let mut batch = Batch {
+            text: Vec::new(),
+            lines: Vec::with_capacity(PARSE_BATCH),
+        };
+        while batch.lines.len() < PARSE_BATCH {
+            let start = batch.text.len();
+            match input.read_until(b'\n', &mut batch.text) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = out.send(Err(e));
+                    return;
+                }
+            }
+            number += 1;
+            if !batch.text[start..].trim_ascii().is_empty() {
+                batch.lines.push((number, start..batch.text.len()));
+            }
+        }
+        if batch.lines.is_empty() || out.send(Ok(batch)).is_err() {
+            return;
+        }
+    }
+}
+
 /// Parses a batch of lines on all cores; results in line order.
-fn parse_batch(lines: &[(u64, Vec<u8>)], now: i64) -> Vec<Result<Record, String>> {
+fn parse_batch(batch: &Batch, now: i64) -> Vec<Result<Record, String>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let parse_part = |part: &[(u64, Vec<u8>)]| -> Vec<Result<Record, String>> {
+    let parse_part = |part: &[(u64, Range<usize>)]| -> Vec<Result<Record, String>> {
         part.iter()
-            .map(|(_, l)| parse_line(l.trim_ascii(), now))
+            .map(|(_, range)| parse_line(batch.text[range.clone()].trim_ascii(), now))
             .collect()
     };
-    if threads == 1 || lines.len() < 512 {
-        return parse_part(lines);
+    if threads == 1 || batch.lines.len() < 512 {
+        return parse_part(&batch.lines);
     }
     std::thread::scope(|s| {
-        let handles: Vec<_> = lines
-            .chunks(lines.len().div_ceil(threads))
+        let handles: Vec<_> = batch
+            .lines
+            .chunks(batch.lines.len().div_ceil(threads))
             .map(|part| s.spawn(move || parse_part(part)))
             .collect();
         handles
