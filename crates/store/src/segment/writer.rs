@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -51,6 +51,67 @@ impl Column {
 
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// A per-pair column appended to an anonymous temporary file (beside the segment; the OS
+/// deletes it on close or death) as it grows, so the writer's memory does not grow with the
+/// number of pairs. [`SegmentWriter::finish`] copies it into the segment.
+struct Spilled {
+    file: BufWriter<File>,
+    len: u64,
+}
+
+impl Spilled {
+    fn new(segment: &Path) -> Result<Spilled> {
+        let dir = segment.parent().unwrap_or(Path::new("."));
+        let file = tempfile::tempfile_in(dir).map_err(StoreError::io(dir))?;
+        Ok(Spilled {
+            file: BufWriter::with_capacity(1 << 16, file),
+            len: 0,
+        })
+    }
+
+    fn put(&mut self, bytes: &[u8], segment: &Path) -> Result<()> {
+        self.file
+            .write_all(bytes)
+            .map_err(StoreError::io(segment))?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Appends the column to `out`, each `u32` passed through `map` when given.
+    fn copy_to(self, out: &mut Out, map: Option<&[u32]>) -> Result<Section> {
+        let path = out.path.clone();
+        let io = |e| StoreError::Io {
+            path: path.clone(),
+            source: e,
+        };
+        let mut file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut input = BufReader::with_capacity(1 << 16, file);
+        let offset = out.offset;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut left = self.len;
+        while left > 0 {
+            let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            input.read_exact(&mut buf[..n]).map_err(io)?;
+            if let Some(map) = map {
+                for v in buf[..n].chunks_exact_mut(4) {
+                    let id = u32::from_le_bytes([v[0], v[1], v[2], v[3]]);
+                    let mapped = map.get(id as usize).copied().ok_or_else(|| {
+                        StoreError::corrupt(&path, offset, "a pair's host id has no host")
+                    })?;
+                    v.copy_from_slice(&mapped.to_le_bytes());
+                }
+            }
+            out.write(&buf[..n])?;
+            left -= n as u64;
+        }
+        Ok(Section {
+            offset,
+            len: self.len,
+        })
     }
 }
 
@@ -139,14 +200,18 @@ pub struct SegmentWriter {
     /// Referring host of each pair as a provisional id (first-seen order) until `finish`
     /// sorts the hosts.
     host_ids: HashMap<String, u32>,
-    pair_from: Vec<u32>,
-    pair_counts: Column,
+    /// Each pair's provisional host id.
+    pair_from: Spilled,
+    pairs: u32,
+    pair_counts: Spilled,
     frame_records: Column,
-    pair_hot: Column,
+    pair_hot: Spilled,
     /// Aggregates of the pairs since the last stats frame.
     stats: Vec<PairStats>,
     warm_offsets: Column,
-    warm: Vec<u8>,
+    warm: Spilled,
+    /// One pair's scalars while they are encoded.
+    scratch: Vec<u8>,
     /// The last record of the previous block, for the order check across blocks.
     last: Option<Record>,
 }
@@ -175,13 +240,15 @@ impl SegmentWriter {
             target_key_offsets: Column::default(),
             target_pairs: Column::default(),
             host_ids: HashMap::new(),
-            pair_from: Vec::new(),
-            pair_counts: Column::default(),
+            pair_from: Spilled::new(path)?,
+            pairs: 0,
+            pair_counts: Spilled::new(path)?,
             frame_records: Column::default(),
-            pair_hot: Column::default(),
+            pair_hot: Spilled::new(path)?,
             stats: Vec::with_capacity(STATS_FRAME_PAIRS),
             warm_offsets: Column::default(),
-            warm: Vec::new(),
+            warm: Spilled::new(path)?,
+            scratch: Vec::new(),
             last: None,
         })
     }
@@ -243,7 +310,7 @@ impl SegmentWriter {
                 self.target_key_offsets.u64(self.target_keys.len() as u64);
                 self.target_keys
                     .extend_from_slice(host_order_key(&record.domain_to).as_bytes());
-                self.target_pairs.u32(self.pair_from.len() as u32);
+                self.target_pairs.u32(self.pairs);
                 self.meta.target_count += 1;
             }
             self.open = Some(Open {
@@ -273,9 +340,11 @@ impl SegmentWriter {
         let internal = registrable_domain(&open.from) == registrable_domain(&open.target_host);
         let next = self.host_ids.len() as u32;
         let id = *self.host_ids.entry(open.from).or_insert(next);
-        self.pair_from.push(id);
-        self.pair_counts
-            .u32((self.meta.record_count - open.record_start) as u32);
+        let path = &self.path;
+        self.pair_from.put(&id.to_le_bytes(), path)?;
+        self.pairs += 1;
+        let count = (self.meta.record_count - open.record_start) as u32;
+        self.pair_counts.put(&count.to_le_bytes(), path)?;
         let stats = open.live.finish();
         let hot = Hot::new(
             scale(stats.cold.rank_mass),
@@ -283,13 +352,15 @@ impl SegmentWriter {
             stats.cold.indirect > 0,
             internal,
         );
-        self.pair_hot.u32(hot.0);
+        self.pair_hot.put(&hot.0.to_le_bytes(), path)?;
         if self.stats.is_empty() {
-            self.warm_offsets.u64(self.warm.len() as u64);
+            self.warm_offsets.u64(self.warm.len);
             self.frame_records.u64(open.record_start);
         }
-        self.warm = postcard::to_extend(&stats.warm, std::mem::take(&mut self.warm))
+        self.scratch.clear();
+        self.scratch = postcard::to_extend(&stats.warm, std::mem::take(&mut self.scratch))
             .map_err(|e| StoreError::corrupt(&self.path, 0, e.to_string()))?;
+        self.warm.put(&self.scratch, &self.path)?;
         self.stats.push(stats);
         if self.stats.len() == STATS_FRAME_PAIRS {
             self.flush_frame()?;
@@ -360,9 +431,9 @@ impl SegmentWriter {
             frames.u64(offset);
             frames.u32(len);
         }
-        let pairs = self.pair_from.len();
+        let pairs = self.pairs;
         self.target_key_offsets.u64(self.target_keys.len() as u64);
-        self.target_pairs.u32(pairs as u32);
+        self.target_pairs.u32(pairs);
         // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
         let mut hosts: Vec<(String, u32)> =
             std::mem::take(&mut self.host_ids).into_iter().collect();
@@ -375,11 +446,7 @@ impl SegmentWriter {
             host_bytes.extend_from_slice(host.as_bytes());
         }
         host_offsets.u64(host_bytes.len() as u64);
-        let mut pair_from = Column::default();
-        for &p in &self.pair_from {
-            pair_from.u32(sorted_id[p as usize]);
-        }
-        let mut section = |bytes: &[u8]| -> Result<Section> {
+        let section = |out: &mut Out, bytes: &[u8]| -> Result<Section> {
             let (offset, _) = out.place(bytes)?;
             Ok(Section {
                 offset,
@@ -387,21 +454,21 @@ impl SegmentWriter {
             })
         };
         self.meta.columns = Columns {
-            target_key_offsets: section(&self.target_key_offsets.0)?,
-            target_keys: section(&self.target_keys)?,
-            target_pairs: section(&self.target_pairs.0)?,
-            host_offsets: section(&host_offsets.0)?,
-            host_bytes: section(&host_bytes)?,
-            pair_from: section(&pair_from.0)?,
-            pair_counts: section(&self.pair_counts.0)?,
-            frame_records: section(&self.frame_records.0)?,
-            pair_hot: section(&self.pair_hot.0)?,
-            frames: section(&frames.0)?,
-            warm_offsets: section(&self.warm_offsets.0)?,
-            warm: section(&self.warm)?,
+            target_key_offsets: section(&mut out, &self.target_key_offsets.0)?,
+            target_keys: section(&mut out, &self.target_keys)?,
+            target_pairs: section(&mut out, &self.target_pairs.0)?,
+            host_offsets: section(&mut out, &host_offsets.0)?,
+            host_bytes: section(&mut out, &host_bytes)?,
+            pair_from: self.pair_from.copy_to(&mut out, Some(&sorted_id))?,
+            pair_counts: self.pair_counts.copy_to(&mut out, None)?,
+            frame_records: section(&mut out, &self.frame_records.0)?,
+            pair_hot: self.pair_hot.copy_to(&mut out, None)?,
+            frames: section(&mut out, &frames.0)?,
+            warm_offsets: section(&mut out, &self.warm_offsets.0)?,
+            warm: self.warm.copy_to(&mut out, None)?,
         };
         self.meta.host_count = hosts.len() as u32;
-        self.meta.pair_count = pairs as u32;
+        self.meta.pair_count = pairs;
         self.meta.frame_count = frame_places.len() as u32;
         let raw = postcard::to_stdvec(&self.meta)
             .map_err(|e| StoreError::corrupt(&self.path, out.offset, e.to_string()))?;
