@@ -224,9 +224,12 @@ impl IndexWriter {
                 }
             }
         });
-        let written = self.write_sorted(received.into_iter().flat_map(|batch| match batch {
-            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e)],
+        let written = self.write_sorted(received.into_iter().flat_map(|batch| {
+            let (records, failed) = match batch {
+                Ok(records) => (records, None),
+                Err(e) => (Vec::new(), Some(Err(e))),
+            };
+            records.into_iter().map(Ok).chain(failed)
         }));
         // On an error the receiver is gone, so the merger stops at its next send.
         merger
