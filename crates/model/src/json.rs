@@ -111,31 +111,6 @@ enum Raw<'a> {
     Object(RawObject<'a>),
 }
 
-/// A string, borrowed from the input when it has no escapes.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(s)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
 struct RawVisitor;
 
 impl<'de> Visitor<'de> for RawVisitor {
@@ -184,7 +159,11 @@ impl<'de> Visitor<'de> for RawVisitor {
 
 fn read_fields<'de, A: MapAccess<'de>>(mut map: A) -> Result<RawObject<'de>, A::Error> {
     let mut fields = Vec::new();
-    while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+    // serde_json hands keys to the visitor as strings (borrowed when they have no escapes).
+    while let Some(key) = map.next_key::<Raw<'de>>()? {
+        let Raw::Str(key) = key else {
+            return Err(de::Error::custom("an object key that is not a string"));
+        };
         fields.push((key, map.next_value::<Raw<'de>>()?));
     }
     Ok(RawObject(fields))

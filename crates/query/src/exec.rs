@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use linkdex_model::{exact_glob_host, registrable_domain, Pattern, Record, RecordRef};
 use linkdex_store::{
-    host_order_key, scale, unscale, PairStats, RawBlock, SegmentReader, Snapshot, StatsBuilder,
+    host_order_key, rank_mass, scale, PairStats, RawBlock, SegmentReader, Snapshot, StatsBuilder,
     StatsFrame, StoreError, WarmStats,
 };
 
@@ -451,9 +451,7 @@ impl<'s> Query<'s> {
             let (mut mass, mut records) = (0.0, 0u32);
             self.feeding_records(group, pattern, req, |r| {
                 records += 1;
-                if r.dofollow && !r.is_broken {
-                    mass += unscale(r.rank);
-                }
+                mass += rank_mass(r);
             })?;
             (None, mass, records)
         };

@@ -111,7 +111,6 @@ impl Index {
             pending: Vec::new(),
             runs: Vec::new(),
             staging: None,
-            run_file: None,
         })
     }
 
@@ -149,8 +148,6 @@ pub struct IndexWriter {
     /// Chunks given to [`IndexWriter::stage`], sorted on disk, and the one being written.
     runs: Vec<Run>,
     staging: Option<JoinHandle<Result<Run>>>,
-    /// The temporary file the runs are written to, made at the first chunk.
-    run_file: Option<Arc<File>>,
 }
 
 impl IndexWriter {
@@ -177,11 +174,11 @@ impl IndexWriter {
             return Ok(());
         }
         self.join_staging()?;
-        let file = match &self.run_file {
-            Some(file) => file.clone(),
-            None => self.run_file.insert(run_file(&self.dir)?).clone(),
+        // Runs follow each other in one file, made at the first chunk.
+        let (file, start) = match self.runs.last() {
+            Some(last) => last.next_place(),
+            None => (run_file(&self.dir)?, 0),
         };
-        let start = self.runs.last().map_or(0, Run::end);
         let dir = self.dir.clone();
         self.staging = Some(std::thread::spawn(move || {
             Run::write(file, start, &dir, records)
@@ -203,8 +200,6 @@ impl IndexWriter {
     /// chunk order).
     fn write_staged(&mut self) -> Result<()> {
         self.join_staging()?;
-        // The file goes when the last run reading it does.
-        self.run_file = None;
         let runs: Vec<RunIter> = std::mem::take(&mut self.runs)
             .into_iter()
             .map(Run::into_iter)
@@ -281,7 +276,6 @@ impl IndexWriter {
     pub fn rollback(&mut self) {
         let _ = self.join_staging();
         self.runs.clear();
-        self.run_file = None;
         for s in self.pending.drain(..) {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }

@@ -17,4 +17,6 @@ pub use segment::{
     host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta, SegmentReader,
     StatsFrame, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
-pub use stats::{scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats};
+pub use stats::{
+    rank_mass, scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats,
+};

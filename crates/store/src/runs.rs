@@ -128,9 +128,9 @@ impl Run {
         })
     }
 
-    /// Where the next run of the file starts.
-    pub(crate) fn end(&self) -> u64 {
-        self.end
+    /// The file and offset where the next run goes: right after this one.
+    pub(crate) fn next_place(&self) -> (Arc<File>, u64) {
+        (self.file.clone(), self.end)
     }
 
     /// Its records, in segment order.

@@ -69,6 +69,16 @@ pub fn unscale(r: u16) -> f64 {
     }
 }
 
+/// What one record adds to its pair's rank mass: `unscale(rank)` when it is dofollow and not
+/// broken, else 0 (contract §9).
+pub fn rank_mass(r: &RecordRef<'_>) -> f64 {
+    if r.dofollow && !r.is_broken {
+        unscale(r.rank)
+    } else {
+        0.0
+    }
+}
+
 /// `scale(x)`: rank mass to the 0–1000 logarithmic scale (contract §9).
 pub fn scale(x: f64) -> u16 {
     if x <= 0.0 {
@@ -108,9 +118,7 @@ impl StatsBuilder {
         } else {
             s.any_live = true;
         }
-        if r.dofollow && !r.is_broken {
-            c.rank_mass += unscale(r.rank);
-        }
+        c.rank_mass += rank_mass(r);
         s.spam_sum += u64::from(r.backlink_spam_score);
         if r.is_broken {
             s.broken_backlinks += r.links_count;

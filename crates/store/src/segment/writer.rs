@@ -200,9 +200,8 @@ pub struct SegmentWriter {
     /// Referring host of each pair as a provisional id (first-seen order) until `finish`
     /// sorts the hosts.
     host_ids: HashMap<String, u32>,
-    /// Each pair's provisional host id.
+    /// Each pair's provisional host id (`u32`s: their count is the pairs').
     pair_from: Spilled,
-    pairs: u32,
     pair_counts: Spilled,
     frame_records: Column,
     pair_hot: Spilled,
@@ -241,7 +240,6 @@ impl SegmentWriter {
             target_pairs: Column::default(),
             host_ids: HashMap::new(),
             pair_from: Spilled::new(path)?,
-            pairs: 0,
             pair_counts: Spilled::new(path)?,
             frame_records: Column::default(),
             pair_hot: Spilled::new(path)?,
@@ -251,6 +249,11 @@ impl SegmentWriter {
             scratch: Vec::new(),
             last: None,
         })
+    }
+
+    /// Pairs closed so far.
+    fn pairs(&self) -> u32 {
+        (self.pair_from.len / 4) as u32
     }
 
     /// Hands a block or frame to the compressing thread; if it has stopped, its error.
@@ -310,7 +313,7 @@ impl SegmentWriter {
                 self.target_key_offsets.u64(self.target_keys.len() as u64);
                 self.target_keys
                     .extend_from_slice(host_order_key(&record.domain_to).as_bytes());
-                self.target_pairs.u32(self.pairs);
+                self.target_pairs.u32(self.pairs());
                 self.meta.target_count += 1;
             }
             self.open = Some(Open {
@@ -342,7 +345,6 @@ impl SegmentWriter {
         let id = *self.host_ids.entry(open.from).or_insert(next);
         let path = &self.path;
         self.pair_from.put(&id.to_le_bytes(), path)?;
-        self.pairs += 1;
         let count = (self.meta.record_count - open.record_start) as u32;
         self.pair_counts.put(&count.to_le_bytes(), path)?;
         let stats = open.live.finish();
@@ -431,7 +433,7 @@ impl SegmentWriter {
             frames.u64(offset);
             frames.u32(len);
         }
-        let pairs = self.pairs;
+        let pairs = self.pairs();
         self.target_key_offsets.u64(self.target_keys.len() as u64);
         self.target_pairs.u32(pairs);
         // Host ids in byte order, so a target's pairs (sorted by host) have increasing ids.
