@@ -84,6 +84,29 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Hundreds of referring hosts: the engine walks host sets word by word and finds a host's
+    /// pair by counting the bits before it, across many words; popular targets are read from
+    /// their segment's bitmaps.
+    #[test]
+    fn engine_matches_model_over_wide_host_sets(seed in any::<u64>()) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.gen_range(200..900);
+        let hosts = rng.gen_range(70..600);
+        let observations = linkdex_testkit::gen_wide_observations(&mut rng, n, hosts);
+        let state = linkdex_testkit::fold(&observations);
+
+        let one = tempfile::tempdir().unwrap();
+        check(&build(one.path(), &observations, 1), &state, &mut rng, 16, "one segment, wide");
+
+        let many = tempfile::tempdir().unwrap();
+        let engine = build(many.path(), &observations, 3);
+        check(&engine, &state, &mut rng, 8, "many segments, wide");
+    }
+}
+
 /// The generators must make requests that find something, or the comparison proves little.
 #[test]
 fn random_requests_mostly_find_referring_hosts() {

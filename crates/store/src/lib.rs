@@ -15,7 +15,7 @@ pub use index::{Index, IndexWriter, Snapshot};
 pub use manifest::{Manifest, SegmentEntry};
 pub use segment::{
     host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta, SegmentReader,
-    StatsFrame, FORMAT_VERSION, STATS_FRAME_PAIRS,
+    StatsFrame, TargetBits, BITS_BUDGET, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
 pub use stats::{
     rank_mass, scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats,

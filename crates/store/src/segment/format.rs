@@ -116,18 +116,22 @@ impl Hot {
             | u32::from(internal) << 18)
     }
 
+    #[inline]
     pub fn internal(self) -> bool {
         self.0 & 1 << 18 != 0
     }
 
+    #[inline]
     pub fn rank(self) -> u16 {
         self.0 as u16
     }
 
+    #[inline]
     pub fn live(self) -> bool {
         self.0 & 1 << 16 != 0
     }
 
+    #[inline]
     pub fn indirect(self) -> bool {
         self.0 & 1 << 17 != 0
     }

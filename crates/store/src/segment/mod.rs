@@ -1,10 +1,12 @@
 //! Immutable segment files: a writer (streaming build), the byte format, a reader over mmap.
 
+mod bits;
 mod format;
 mod reader;
 mod verify;
 mod writer;
 
+pub use bits::{TargetBits, BITS_BUDGET};
 pub use format::{host_order_key, Hot, Pair, SegmentMeta, FORMAT_VERSION, STATS_FRAME_PAIRS};
 pub use reader::{RawBlock, SegmentReader, StatsFrame};
 pub use verify::verify_segment;

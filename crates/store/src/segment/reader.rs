@@ -9,6 +9,7 @@ use std::sync::Arc;
 use linkdex_model::{Record, RecordRef};
 use memmap2::Mmap;
 
+use super::bits::{earns_bits, BitsCache, TargetBits};
 use super::format::*;
 use crate::error::{Result, StoreError};
 use crate::stats::{ColdStats, PairStats, WarmStats};
@@ -18,6 +19,7 @@ pub struct SegmentReader {
     map: Mmap,
     meta: SegmentMeta,
     cols: Ranges,
+    bits: BitsCache,
 }
 
 /// A decompressed stats frame: `u32 count, u32 end[count]`, then each pair's postcard bytes.
@@ -151,6 +153,7 @@ struct Ranges {
 }
 
 /// Value `i` of a little-endian `u32` column (0 past its end: open checked the lengths).
+#[inline]
 fn u32_at(col: &[u8], i: usize) -> u32 {
     col.get(4 * i..4 * i + 4)
         .and_then(|b| b.try_into().ok())
@@ -235,6 +238,7 @@ impl SegmentReader {
             map,
             meta,
             cols,
+            bits: BitsCache::default(),
         })
     }
 
@@ -250,6 +254,7 @@ impl SegmentReader {
         self.meta.record_count
     }
 
+    #[inline]
     fn col(&self, range: &Range<usize>) -> &[u8] {
         &self.map[range.clone()]
     }
@@ -309,6 +314,7 @@ impl SegmentReader {
     }
 
     /// The referring host id of pair `p`.
+    #[inline]
     pub fn pair_from(&self, p: usize) -> u32 {
         u32_at(self.col(&self.cols.pair_from), p)
     }
@@ -323,9 +329,54 @@ impl SegmentReader {
         u32_run(self.col(&self.cols.pair_hot), range).map(Hot)
     }
 
+    /// Target `t`'s pairs as bitmaps over host ids, when it has enough pairs that reading
+    /// words beats reading pairs: built from the columns on first use, then kept in memory
+    /// (least recently used dropped past [`crate::BITS_BUDGET`]). `None` for other targets, and
+    /// when the target's host column is damaged.
+    pub fn target_bits(&self, t: usize) -> Option<Arc<TargetBits>> {
+        let range = self.pair_range(t);
+        if !earns_bits(&range, self.host_count()) {
+            return None;
+        }
+        self.bits.get(t, || {
+            let pairs = || {
+                let range = range.clone();
+                self.pair_from_run(range.clone()).zip(self.hot_run(range))
+            };
+            TargetBits::build(self.host_count(), pairs)
+        })
+    }
+
     /// The scalar aggregates of pair `p`'s live records (`None`: damaged).
     pub fn warm(&self, p: usize) -> Option<WarmStats> {
         let (f, i) = Self::frame_of(p);
+        let mut rest = self.warm_bytes(f)?;
+        for _ in 0..i {
+            rest = postcard::take_from_bytes::<WarmStats>(rest).ok()?.1;
+        }
+        postcard::take_from_bytes(rest).ok().map(|(w, _)| w)
+    }
+
+    /// The scalar aggregates of every pair of stats frame `f`, in pair order (`None`: damaged):
+    /// for readers of many pairs in order, which would otherwise decode a frame's first pairs
+    /// again for each later one.
+    pub fn warm_frame(&self, f: usize) -> Option<Vec<WarmStats>> {
+        let pairs = self
+            .pair_count()
+            .checked_sub(f * STATS_FRAME_PAIRS)?
+            .min(STATS_FRAME_PAIRS);
+        let mut rest = self.warm_bytes(f)?;
+        let mut out = Vec::with_capacity(pairs);
+        for _ in 0..pairs {
+            let (warm, next) = postcard::take_from_bytes::<WarmStats>(rest).ok()?;
+            out.push(warm);
+            rest = next;
+        }
+        Some(out)
+    }
+
+    /// The encoded scalar aggregates of stats frame `f`'s pairs.
+    fn warm_bytes(&self, f: usize) -> Option<&[u8]> {
         let offsets = self.col(&self.cols.warm_offsets);
         let warm = self.col(&self.cols.warm);
         let start = u64_at(offsets, f) as usize;
@@ -334,14 +385,11 @@ impl SegmentReader {
         } else {
             warm.len()
         };
-        let mut rest = warm.get(start..end)?;
-        for _ in 0..i {
-            rest = postcard::take_from_bytes::<WarmStats>(rest).ok()?.1;
-        }
-        postcard::take_from_bytes(rest).ok().map(|(w, _)| w)
+        warm.get(start..end)
     }
 
     /// The hot aggregates of pair `p`'s live records.
+    #[inline]
     pub fn hot(&self, p: usize) -> Hot {
         Hot(u32_at(self.col(&self.cols.pair_hot), p))
     }

@@ -8,7 +8,7 @@ mod request;
 
 use rand::Rng;
 
-pub use records::{gen_observations, gen_records};
+pub use records::{gen_observations, gen_records, gen_wide_observations};
 pub use request::gen_request;
 
 /// One element of a non-empty slice.

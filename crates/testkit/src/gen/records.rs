@@ -53,6 +53,38 @@ pub fn gen_observations(rng: &mut impl Rng, n: usize) -> Vec<Record> {
     out
 }
 
+/// [`gen_observations`] with most referring pages moved to `hosts` generated hosts
+/// (front-loaded, so some link to several targets): sets of referring hosts that span many
+/// 64-bit words, as an engine working on bitmaps sees at scale. A page moves by its URL, so
+/// every observation of a key moves alike.
+pub fn gen_wide_observations(rng: &mut impl Rng, n: usize, hosts: usize) -> Vec<Record> {
+    gen_observations(rng, n)
+        .into_iter()
+        .map(|r| {
+            let mut hash = fnv1a(&r.url_from);
+            if hash.is_multiple_of(4) || hosts == 0 {
+                return r;
+            }
+            let mut draw = || {
+                hash = fnv1a(&hash.to_string());
+                hash as usize % hosts
+            };
+            let k = draw().min(draw());
+            let mut json = r.to_json();
+            json["url_from"] = json!(format!("https://r{k}.w{}.example/p{}", k % 7, hash % 5));
+            let obj = json.as_object().expect("records are objects");
+            Record::from_json(obj, EPOCH + SPAN).expect("moved records are valid")
+        })
+        .collect()
+}
+
+/// FNV-1a: a stable hash, the same on every run and toolchain.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn url(rng: &mut impl Rng, hosts: &[&str]) -> String {
     let scheme = if rng.gen_bool(0.7) { "https" } else { "http" };
     // Skewed towards the front of the pool: a few hub hosts with many links make

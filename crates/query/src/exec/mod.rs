@@ -1,7 +1,10 @@
 //! The executor over an index snapshot: which records feed each target (§4), which referring
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
-use std::cmp::Ordering;
+mod sets;
+mod top;
+
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
@@ -11,8 +14,11 @@ use linkdex_store::{
     StatsFrame, StoreError, WarmStats,
 };
 
-use crate::fields::{record_value, FieldValue, ResultField, TARGET_METRICS};
-use crate::metrics::{reported_rank, stats_value, Metrics};
+use sets::{put, walk_by_rank, At, Bits, FeedSet, Qualifying, Ranks, SetSource};
+use top::{rank_order, Ranked, Top};
+
+use crate::fields::{record_value, ResultField, TARGET_METRICS};
+use crate::metrics::Metrics;
 use crate::request::{Request, StatusType};
 
 /// One returned referring host with its full metrics per target slot.
@@ -191,10 +197,16 @@ impl<'s> Hosts<'s> {
     }
 
     /// `id`, or a corruption error when the segment's column holds an id past its host table.
+    #[inline]
     fn checked(&self, id: u32) -> Result<u32, StoreError> {
         if (id as usize) < self.len() {
             return Ok(id);
         }
+        self.out_of_range(id)
+    }
+
+    #[cold]
+    fn out_of_range(&self, id: u32) -> Result<u32, StoreError> {
         let path = self.snap.segments[0].path();
         Err(StoreError::corrupt(
             path,
@@ -203,6 +215,7 @@ impl<'s> Hosts<'s> {
         ))
     }
 
+    #[inline]
     fn len(&self) -> usize {
         match &self.union {
             Some(names) => names.len(),
@@ -221,13 +234,27 @@ impl<'s> Hosts<'s> {
     }
 }
 
-/// The pairs of one target host a pattern may read: (segment, pair range, whether the pairs'
-/// hot `internal` bit answers rule 4 for this pattern, i.e. the target host has the pattern's
-/// registrable domain).
-type PatternRun = (usize, Range<usize>, bool);
+/// The pairs of one target host a pattern may read.
+struct PatternRun {
+    seg: usize,
+    target: usize,
+    pairs: Range<usize>,
+    /// Whether the pairs' hot `internal` bit answers rule 4 for this pattern: the target host
+    /// has the pattern's registrable domain.
+    exact: bool,
+}
 
 /// A pair as the general path groups them: (host id, segment, pair, the run's `exact`).
 type Keyed = (u32, usize, usize, bool);
+
+/// What decides whether a pair feeds one pattern.
+struct FeedRule<'p> {
+    pattern: &'p Pattern,
+    /// The pattern's registrable domain (rule 4).
+    own: String,
+    /// Whether the pairs' stored live aggregates answer the pattern ([`stats_answer`]).
+    fast: bool,
+}
 
 /// The pairs of every target host, in every segment (oldest first), that can hold records
 /// matching `pattern`.
@@ -236,8 +263,12 @@ fn pattern_runs(snap: &Snapshot, pattern: &Pattern, req: &Request) -> Vec<Patter
     let mut out = Vec::new();
     for (seg, reader) in snap.segments.iter().enumerate() {
         for t in candidate_targets(snap, seg, pattern, req.include_subdomains) {
-            let exact = registrable_domain(&reader.target_host(t)) == own;
-            out.push((seg, reader.pair_range(t), exact));
+            out.push(PatternRun {
+                seg,
+                target: t,
+                pairs: reader.pair_range(t),
+                exact: registrable_domain(&reader.target_host(t)) == own,
+            });
         }
     }
     out
@@ -261,11 +292,20 @@ struct Query<'s> {
     owned: Vec<Owned>,
     /// The pairs of every owned source, each source's a range of it.
     groups: Vec<Keyed>,
+    /// Scalar aggregates of recently read stats frames, direct-mapped by (segment, frame):
+    /// each target's pairs are read in order, so a frame is decoded once for all its pairs.
+    warm_frames: RefCell<Vec<Option<WarmFrame>>>,
     /// Whether filters or the order read scalar metrics besides the rank: then aggregates built
     /// from records are complete from the start; otherwise only their rank mass is summed, and
     /// the rows returned are aggregated again in full ([`Query::load`]).
     scalars: bool,
 }
+
+/// The scalar aggregates of one stats frame's pairs, by (segment, frame).
+type WarmFrame = ((u32, usize), Vec<WarmStats>);
+
+/// Stats frames whose scalars a query keeps decoded.
+const WARM_FRAMES: usize = 64;
 
 /// Aggregates built from the records of one host's pairs (`Query::groups[group]`) that feed a
 /// pattern.
@@ -303,10 +343,12 @@ impl<'s> Query<'s> {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => e.insert(reader.stats_frame(f)?),
         };
-        let stats = reader.pair_stats(frame, p as usize).ok_or_else(|| {
+        let (_, i) = SegmentReader::frame_of(p as usize);
+        let cold = frame.get(i).ok_or_else(|| {
             StoreError::corrupt(reader.path(), 0, format!("stats of pair {p} do not decode"))
         })?;
-        self.decoded.insert((seg, p), stats);
+        let warm = self.warm(src)?;
+        self.decoded.insert((seg, p), PairStats { warm, cold });
         Ok(())
     }
 
@@ -331,7 +373,17 @@ impl<'s> Query<'s> {
                 .ok_or_else(|| StoreError::corrupt("", 0, "scalars of records not aggregated")),
             Src::Pair { seg, p } => {
                 let reader = &self.blocks.snap.segments[seg as usize];
-                reader.warm(p as usize).ok_or_else(|| {
+                let (f, i) = SegmentReader::frame_of(p as usize);
+                let slot = (seg as usize * 7919 + f) % WARM_FRAMES;
+                let mut frames = self.warm_frames.borrow_mut();
+                if frames[slot]
+                    .as_ref()
+                    .is_none_or(|(key, _)| *key != (seg, f))
+                {
+                    frames[slot] = reader.warm_frame(f).map(|w| ((seg, f), w));
+                }
+                let warm = frames[slot].as_ref().and_then(|(_, w)| w.get(i));
+                warm.cloned().ok_or_else(|| {
                     StoreError::corrupt(reader.path(), 0, format!("scalars of pair {p} damaged"))
                 })
             }
@@ -348,10 +400,121 @@ impl<'s> Query<'s> {
         }
     }
 
-    /// The referring hosts feeding `pattern` (rules 1–5), sorted by host id. A host with one
-    /// pair uses the pair's stored aggregates when they answer the request; otherwise its
-    /// records are read, keys stored in several segments folded (oldest first), and the rules
-    /// applied record by record.
+    /// The hosts feeding `pattern` (rules 1–5). One target host of the one segment (the default
+    /// path, and most record paths) is read from the columns in place, in host order; a popular
+    /// one from its segment's bitmaps when the hot column decides every pair.
+    fn feed_set(
+        &mut self,
+        hosts: &Hosts<'s>,
+        runs: &[PatternRun],
+        pattern: &Pattern,
+        req: &Request,
+    ) -> Result<FeedSet, StoreError> {
+        let words = hosts.len().div_ceil(64);
+        let ([run], None) = (runs, &hosts.union) else {
+            let mut feeds = vec![0; words];
+            let listed = self.feeding(hosts, runs, pattern, req)?;
+            for feed in &listed {
+                put(&mut feeds, feed.host, true);
+            }
+            return Ok(FeedSet {
+                feeds: Bits::Own(feeds),
+                less_internal: false,
+                source: SetSource::Listed(listed),
+            });
+        };
+        let rule = FeedRule {
+            pattern,
+            own: registrable_domain(pattern.host()).to_string(),
+            fast: stats_answer(pattern, req),
+        };
+        // The hot column alone decides a pair when its stored aggregates answer the pattern,
+        // rule 4 needs no host name, and rule 3 keeps indirect links.
+        let by_hot = rule.fast && (run.exact || !req.exclude_internal_backlinks);
+        let reader = &self.blocks.snap.segments[run.seg];
+        let kept = (by_hot && req.include_indirect_links)
+            .then(|| reader.target_bits(run.target))
+            .flatten();
+        let seg = run.seg as u32;
+        if let Some(bits) = kept {
+            return Ok(FeedSet {
+                feeds: Bits::Kept(bits.clone()),
+                less_internal: req.exclude_internal_backlinks,
+                source: SetSource::Run {
+                    seg,
+                    pairs: run.pairs.clone(),
+                    all: Bits::Kept(bits),
+                    owned: Vec::new(),
+                },
+            });
+        }
+        let (mut feeds, mut all, mut owned) = (vec![0; words], vec![0; words], Vec::new());
+        let mut next = 0u64;
+        for p in run.pairs.clone() {
+            let host = hosts.checked(reader.pair_from(p))?;
+            if u64::from(host) < next {
+                let what = format!("referring hosts of pair {p} out of order");
+                return Err(StoreError::corrupt(reader.path(), 0, what));
+            }
+            next = u64::from(host) + 1;
+            let hot = reader.hot(p);
+            put(&mut all, host, true);
+            if by_hot & (req.include_indirect_links | !hot.indirect()) {
+                let internal = req.exclude_internal_backlinks & hot.internal();
+                put(&mut feeds, host, hot.live() & !internal);
+            } else if let Some(feed) = self.qualify(hosts, &rule, (run.seg, p, run.exact), req)? {
+                put(&mut feeds, host, true);
+                if let Src::Owned(_) = feed.src {
+                    owned.push((host, feed.src));
+                }
+            }
+        }
+        Ok(FeedSet {
+            feeds: Bits::Own(feeds),
+            less_internal: false,
+            source: SetSource::Run {
+                seg,
+                pairs: run.pairs.clone(),
+                all: Bits::Own(all),
+                owned,
+            },
+        })
+    }
+
+    /// Whether pair `p` of segment `seg` (the one segment) feeds `rule`'s pattern (rules 1–5),
+    /// and from where: its stored aggregates when they answer the request, else its records.
+    fn qualify(
+        &mut self,
+        hosts: &Hosts<'s>,
+        rule: &FeedRule,
+        (seg, p, exact): (usize, usize, bool),
+        req: &Request,
+    ) -> Result<Option<Feed>, StoreError> {
+        let reader = &self.blocks.snap.segments[seg];
+        let host = hosts.checked(reader.pair_from(p))?;
+        let hot = reader.hot(p);
+        let internal = || match exact {
+            true => hot.internal(),
+            false => hosts.same_site(host, &rule.own),
+        };
+        if (rule.fast && !hot.live()) || (req.exclude_internal_backlinks && internal()) {
+            return Ok(None);
+        }
+        let src = if rule.fast && (req.include_indirect_links || !hot.indirect()) {
+            Some(Src::Pair {
+                seg: seg as u32,
+                p: p as u32,
+            })
+        } else {
+            self.aggregate_records(&[(host, seg, p, exact)], rule.pattern, req)?
+        };
+        Ok(src.map(|src| Feed { host, src }))
+    }
+
+    /// The referring hosts feeding `pattern` over several runs (rules 1–5), sorted by host id.
+    /// A host with one pair uses the pair's stored aggregates when they answer the request;
+    /// otherwise its records are read, keys stored in several segments folded (oldest first),
+    /// and the rules applied record by record.
     fn feeding(
         &mut self,
         hosts: &Hosts<'s>,
@@ -365,40 +528,10 @@ impl<'s> Query<'s> {
         let internal = |host: u32, exact_bit: Option<bool>| {
             exact_bit.unwrap_or_else(|| hosts.same_site(host, &own_domain))
         };
-        if let ([(seg, range, exact)], None) = (runs, &hosts.union) {
-            // One target host of the one segment (the default path, and most record paths):
-            // its pairs are already sorted by host id and unique; the columns are read in place.
-            let reader = &snap.segments[*seg];
-            let mut out = Vec::with_capacity(range.len());
-            let columns = reader
-                .pair_from_run(range.clone())
-                .zip(reader.hot_run(range.clone()));
-            for (p, (host, hot)) in (range.start..).zip(columns) {
-                let host = hosts.checked(host)?;
-                if (fast && !hot.live())
-                    || (req.exclude_internal_backlinks
-                        && internal(host, exact.then_some(hot.internal())))
-                {
-                    continue;
-                }
-                if fast && (req.include_indirect_links || !hot.indirect()) {
-                    let src = Src::Pair {
-                        seg: *seg as u32,
-                        p: p as u32,
-                    };
-                    out.push(Feed { host, src });
-                } else if let Some(src) =
-                    self.aggregate_records(&[(host, *seg, p, *exact)], pattern, req)?
-                {
-                    out.push(Feed { host, src });
-                }
-            }
-            return Ok(out);
-        }
         let mut keyed: Vec<Keyed> = Vec::new();
-        for (seg, range, exact) in runs {
-            for p in range.clone() {
-                keyed.push((hosts.checked(hosts.id(*seg, p))?, *seg, p, *exact));
+        for run in runs {
+            for p in run.pairs.clone() {
+                keyed.push((hosts.checked(hosts.id(run.seg, p))?, run.seg, p, run.exact));
             }
         }
         keyed.sort_unstable();
@@ -435,6 +568,7 @@ impl<'s> Query<'s> {
 
     /// The aggregates of the records of one host's pairs (segments oldest first) that feed
     /// `pattern`, or `None` when none does: complete when `scalars`, else the rank mass only.
+    #[inline(never)]
     fn aggregate_records(
         &mut self,
         group: &[Keyed],
@@ -540,13 +674,21 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     if let Some(f) = &req.filters {
         fields.extend(f.fields());
     }
-    let scalars = fields.into_iter().any(needs_stats);
+    // The target slots whose scalar aggregates filters or the order read.
+    let mut warm_slots = vec![false; req.targets.len()];
+    for field in fields {
+        if let (ResultField::Metric { slot, .. }, true) = (field, needs_stats(field)) {
+            warm_slots[slot] = true;
+        }
+    }
+    let scalars = warm_slots.contains(&true);
     let mut q = Query {
         blocks: Blocks::new(snap),
         frames: HashMap::new(),
         decoded: HashMap::new(),
         owned: Vec::new(),
         groups: Vec::new(),
+        warm_frames: RefCell::new(vec![None; WARM_FRAMES]),
         scalars,
     };
     let target_runs: Vec<_> = req
@@ -564,10 +706,10 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
             .iter()
             .chain(&exclude_runs)
             .flatten()
-            .flat_map(|(seg, range, _)| {
-                let reader = &snap.segments[*seg];
+            .flat_map(|run| {
+                let reader = &snap.segments[run.seg];
                 reader
-                    .pair_from_run(range.clone())
+                    .pair_from_run(run.pairs.clone())
                     .map(|id| reader.from_host(id))
             })
             .collect();
@@ -576,137 +718,92 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         names
     });
     let hosts = Hosts { snap, union };
-    let mut per_target = Vec::with_capacity(req.targets.len());
+    let mut targets = Vec::with_capacity(req.targets.len());
     for (t, runs) in req.targets.iter().zip(&target_runs) {
-        per_target.push(q.feeding(&hosts, runs, &t.pattern, req)?);
+        targets.push(q.feed_set(&hosts, runs, &t.pattern, req)?);
     }
-    // How many targets each host feeds; 0 for hosts feeding an excluded target.
-    let mut count = vec![0u8; hosts.len()];
-    for feed in &per_target {
-        for f in feed {
-            count[f.host as usize] += 1;
-        }
-    }
+    // The qualifying hosts: under `all`, those in every target's set; under `partial`, in at
+    // least `threshold` (counted by bit-sliced addition); none feeding an excluded target.
+    let mut excludes = Vec::with_capacity(req.exclude_targets.len());
     for (p, runs) in req.exclude_targets.iter().zip(&exclude_runs) {
-        for f in q.feeding(&hosts, runs, p, req)? {
-            count[f.host as usize] = 0;
+        excludes.push(q.feed_set(&hosts, runs, p, req)?);
+    }
+    let threshold = req.threshold().max(1);
+    let all = threshold == targets.len();
+    let mut qualifying = Qualifying {
+        targets: &targets,
+        excludes: &excludes,
+        threshold,
+        at_least: vec![0; threshold],
+    };
+    let words = hosts.len().div_ceil(64);
+    let mut top = Top::new(req, &rules, &hosts, warm_slots);
+    // Ordered by one target's rank, whose hosts its segment keeps in rank order: count the
+    // qualifying hosts word by word, and read the page from the front of that order, unless
+    // so few qualify that ranking each is cheaper than looking for them.
+    let by_rank = match (rank_order(&rules, all), &req.filters) {
+        (Some((slot, desc)), None) => targets[slot].kept().map(|bits| (bits, desc)),
+        _ => None,
+    };
+    if let Some((bits, desc)) = by_rank {
+        let total: u64 = (0..words)
+            .map(|w| u64::from(qualifying.word(w).count_ones()))
+            .sum();
+        let wanted = (top.bound as u64).min(total);
+        if wanted.saturating_mul(bits.len() as u64) <= total.saturating_mul(total) * 8 {
+            let order = walk_by_rank(bits, desc, req.rank_scale, wanted as usize, |host| {
+                qualifying.word((host / 64) as usize) >> (host % 64) & 1 == 1
+            });
+            let start = usize::try_from(req.offset).unwrap_or(usize::MAX);
+            let page: Vec<Ranked> = order
+                .into_iter()
+                .skip(start)
+                .map(|host| {
+                    let slots = targets.iter().map(|t| t.src_of(snap, host));
+                    top.row(host, targets.len(), slots)
+                })
+                .collect();
+            return answer(&mut q, &hosts, req, &top, total, page);
         }
     }
-    // The qualifying hosts, each once, in id order; under `all` each feeds the smallest list.
-    let threshold = req.threshold();
-    let lists: Vec<&Vec<Feed>> = if threshold == per_target.len() {
-        per_target
-            .iter()
-            .min_by_key(|f| f.len())
-            .into_iter()
-            .collect()
-    } else {
-        per_target.iter().collect()
-    };
-    let mut ids: Vec<(u32, u8)> = Vec::new();
-    for list in &lists {
-        for f in *list {
-            let n = &mut count[f.host as usize];
-            if usize::from(*n) >= threshold.max(1) {
-                ids.push((f.host, *n));
-                *n = 0;
-            }
+    // Else every qualifying host is ranked, in id order.
+    let mut before = vec![Ranks::default(); targets.len()];
+    for w in 0..words {
+        let mut word = qualifying.word(w);
+        while word != 0 {
+            let bit = word.trailing_zeros();
+            word &= word - 1;
+            let n = match all {
+                true => targets.len(),
+                false => targets.iter().filter(|t| t.word(w) >> bit & 1 == 1).count(),
+            };
+            let at = At {
+                w,
+                bit,
+                targets: &targets,
+                before: &before,
+            };
+            top.offer(&q, n, &at)?;
+        }
+        for (set, before) in targets.iter().zip(&mut before) {
+            set.advance(w, before);
         }
     }
-    if lists.len() > 1 {
-        ids.sort_unstable();
-    }
-    // Each candidate's source per target slot (`k` slots per candidate), by a merge walk.
-    let k = per_target.len();
-    let mut slots: Vec<Option<Src>> = vec![None; ids.len() * k];
-    for (s, feed) in per_target.iter().enumerate() {
-        let mut cursor = 0;
-        for (c, &(id, _)) in ids.iter().enumerate() {
-            while cursor < feed.len() && feed[cursor].host < id {
-                cursor += 1;
-            }
-            if cursor < feed.len() && feed[cursor].host == id {
-                slots[c * k + s] = Some(feed[cursor].src);
-            }
-        }
-    }
-    let warm: Vec<Option<WarmStats>> = if scalars {
-        slots
-            .iter()
-            .map(|s| s.map(|s| q.warm(s)).transpose())
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
-    let ranks: Vec<u16> = slots
-        .iter()
-        .map(|s| s.map_or(0, |s| reported_rank(q.rank(s), req.rank_scale)))
-        .collect();
-    let row = |c: usize| Candidate {
-        hosts: &hosts,
-        id: ids[c].0,
-        intersections: usize::from(ids[c].1),
-        slots: &slots[c * k..(c + 1) * k],
-        ranks: &ranks[c * k..(c + 1) * k],
-        warm: warm.get(c * k..(c + 1) * k).unwrap_or(&[]),
-    };
-    let kept: Vec<usize> = (0..ids.len())
-        .filter(|&c| {
-            let cand = row(c);
-            req.filters
-                .as_ref()
-                .is_none_or(|f| f.eval(&|field| cand.value(field)))
-        })
-        .collect();
-    let total_count = kept.len() as u64;
-    let start = req.offset.min(total_count) as usize;
-    let end = req.offset.saturating_add(req.limit).min(total_count) as usize;
-    // Sort keys once per host; only the first `offset + limit` are fully sorted. Ids order
-    // like host bytes: the final tie-break.
-    let order: Vec<usize> = if rules.iter().all(|&(f, _)| packable(f)) {
-        let mut keyed: Vec<(u128, usize)> = kept
-            .iter()
-            .map(|&c| {
-                let cand = row(c);
-                let key = rules.iter().fold(0u128, |key, &(f, desc)| {
-                    key << 11 | u128::from(packed_code(cand.value(f), desc))
-                });
-                (key << 32 | u128::from(ids[c].0), c)
-            })
-            .collect();
-        if end > 0 && end < keyed.len() {
-            keyed.select_nth_unstable(end - 1);
-            keyed.truncate(end);
-        }
-        keyed.sort_unstable();
-        keyed.into_iter().map(|(_, c)| c).collect()
-    } else {
-        let width = rules.len();
-        let mut keys: Vec<FieldValue> = Vec::with_capacity(kept.len() * width);
-        for &c in &kept {
-            let cand = row(c);
-            keys.extend(rules.iter().map(|&(f, _)| cand.value(f)));
-        }
-        let mut order: Vec<usize> = (0..kept.len()).collect();
-        let cmp = |a: &usize, b: &usize| {
-            compare(
-                &keys[a * width..(a + 1) * width],
-                &keys[b * width..(b + 1) * width],
-                &rules,
-            )
-            .then(ids[kept[*a]].0.cmp(&ids[kept[*b]].0))
-        };
-        if end > 0 && end < order.len() {
-            order.select_nth_unstable_by(end - 1, cmp);
-            order.truncate(end);
-        }
-        order.sort_unstable_by(cmp);
-        order.into_iter().map(|i| kept[i]).collect()
-    };
-    let page: Vec<usize> = order[start..end].to_vec();
+    let (total_count, page) = top.finish();
+    answer(&mut q, &hosts, req, &top, total_count, page)
+}
 
-    for &c in &page {
-        for (src, target) in slots[c * k..(c + 1) * k].iter().zip(&req.targets) {
+/// The answer of `page` (in order) of `total_count` kept hosts: their full metrics.
+fn answer(
+    q: &mut Query,
+    hosts: &Hosts,
+    req: &Request,
+    top: &Top,
+    total_count: u64,
+    page: Vec<Ranked>,
+) -> Result<Answer, StoreError> {
+    for row in &page {
+        for (src, target) in top.slots(row).iter().zip(&req.targets) {
             if let Some(src) = src {
                 q.load(*src, &target.pattern, req)?;
             }
@@ -714,13 +811,14 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     }
     let rows = page
         .iter()
-        .map(|&c| Row {
-            intersections: usize::from(ids[c].1),
-            metrics: slots[c * k..(c + 1) * k]
+        .map(|row| Row {
+            intersections: row.intersections,
+            metrics: top
+                .slots(row)
                 .iter()
                 .map(|s| {
                     s.map(|s| {
-                        let host = hosts.name(ids[c].0);
+                        let host = hosts.name(row.id);
                         let stats = q.stats(s);
                         Metrics::from_stats(host, stats, req.rank_scale, req.internal_list_limit)
                     })
@@ -729,90 +827,4 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         })
         .collect();
     Ok(Answer { total_count, rows })
-}
-
-/// Whether `field`'s values are small integers or null (the rank scales and
-/// `intersections_count` stay ≤ 1000), so a sort key packs into 11 bits.
-fn packable(field: ResultField) -> bool {
-    match field {
-        ResultField::IntersectionsCount => true,
-        ResultField::Metric { metric, .. } => TARGET_METRICS[metric].0 == "rank",
-    }
-}
-
-/// The 11-bit code of a packable value whose ascending order is the rule's order, nulls last.
-fn packed_code(v: FieldValue, desc: bool) -> u16 {
-    match v {
-        FieldValue::Num(n) if desc => 1024 - n as u16,
-        FieldValue::Num(n) => n as u16,
-        _ => 2047,
-    }
-}
-
-/// One qualifying referring host while the answer is filtered and sorted.
-struct Candidate<'a, 's> {
-    hosts: &'a Hosts<'s>,
-    id: u32,
-    intersections: usize,
-    slots: &'a [Option<Src>],
-    ranks: &'a [u16],
-    /// The slots' scalar aggregates, when a filter or sort reads them (else empty).
-    warm: &'a [Option<WarmStats>],
-}
-
-impl<'a> Candidate<'a, '_> {
-    fn value(&self, field: ResultField) -> FieldValue<'a> {
-        match field {
-            ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
-            ResultField::Metric { slot, metric } => match self.slots[slot] {
-                None => FieldValue::Null,
-                Some(_) if TARGET_METRICS[metric].0 == "rank" => {
-                    FieldValue::Num(f64::from(self.ranks[slot]))
-                }
-                Some(_) if TARGET_METRICS[metric].0 == "target" => {
-                    FieldValue::Str(self.hosts.name(self.id))
-                }
-                Some(_) => self
-                    .warm
-                    .get(slot)
-                    .and_then(Option::as_ref)
-                    .map_or(FieldValue::Null, |w| {
-                        stats_value(w, self.ranks[slot], metric)
-                    }),
-            },
-        }
-    }
-}
-
-/// Order by the rules (nulls and missing targets last in both directions).
-fn compare(a: &[FieldValue], b: &[FieldValue], rules: &[(ResultField, bool)]) -> Ordering {
-    for (i, &(_, desc)) in rules.iter().enumerate() {
-        let ord = match (a[i], b[i]) {
-            (FieldValue::Null, FieldValue::Null) => Ordering::Equal,
-            (FieldValue::Null, _) => Ordering::Greater,
-            (_, FieldValue::Null) => Ordering::Less,
-            (x, y) => {
-                let o = cmp_values(x, y);
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            }
-        };
-        if ord != Ordering::Equal {
-            return ord;
-        }
-    }
-    Ordering::Equal
-}
-
-fn cmp_values(x: FieldValue, y: FieldValue) -> Ordering {
-    match (x, y) {
-        (FieldValue::Num(a), FieldValue::Num(b)) => a.total_cmp(&b),
-        (FieldValue::Time(a), FieldValue::Time(b)) => a.cmp(&b),
-        (FieldValue::Str(a), FieldValue::Str(b)) => a.as_bytes().cmp(b.as_bytes()),
-        (FieldValue::Bool(a), FieldValue::Bool(b)) => a.cmp(&b),
-        _ => Ordering::Equal,
-    }
 }

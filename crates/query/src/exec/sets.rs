@@ -1,0 +1,265 @@
+//! Host sets as bits over host ids: the hosts feeding each pattern, the qualifying ones word
+//! by word, and a popular target's hosts walked in rank order.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use linkdex_store::{Snapshot, TargetBits};
+
+use super::{Feed, Src};
+use crate::metrics::reported_rank;
+use crate::request::RankScale;
+
+/// Bits over host ids: built by this query, or a popular target's, kept by its segment.
+pub(super) enum Bits {
+    Own(Vec<u64>),
+    Kept(Arc<TargetBits>),
+}
+
+/// The hosts feeding one pattern as bits over host ids, and where each feeds from. Only pairs
+/// whose records must be read are judged one by one; the sources of the others are not stored
+/// but found by counting bits.
+pub(super) struct FeedSet {
+    /// The feeding hosts: a pattern's own bits, or a kept target's live hosts (less its
+    /// internal ones when `less_internal`).
+    pub(super) feeds: Bits,
+    pub(super) less_internal: bool,
+    pub(super) source: SetSource,
+}
+
+pub(super) enum SetSource {
+    /// One target host's `pairs` in segment `seg`: a host's pair is the first plus the hosts in
+    /// `all` (every pair's host) before it, unless its records were read (`owned`, by host).
+    Run {
+        seg: u32,
+        pairs: Range<usize>,
+        all: Bits,
+        owned: Vec<(u32, Src)>,
+    },
+    /// The feeding hosts and their sources, in host order.
+    Listed(Vec<Feed>),
+}
+
+/// The bits of a [`FeedSet`]'s words before the current one, counted as a walk goes.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Ranks {
+    pub(super) feeds: u32,
+    pub(super) all: u32,
+}
+
+/// Sets `host`'s bit in `words` when `on`, without a branch.
+#[inline]
+pub(super) fn put(words: &mut [u64], host: u32, on: bool) {
+    words[(host / 64) as usize] |= u64::from(on) << (host % 64);
+}
+
+impl FeedSet {
+    /// Word `w` of the feeding hosts.
+    #[inline]
+    pub(super) fn word(&self, w: usize) -> u64 {
+        match &self.feeds {
+            Bits::Own(words) => words[w],
+            Bits::Kept(bits) => {
+                bits.live[w] & !(bits.internal[w] & u64::from(self.less_internal).wrapping_neg())
+            }
+        }
+    }
+
+    /// Where the host of bit `bit` of word `w` feeds from, if it does; `before` counts the
+    /// bits of the words before `w`.
+    #[inline]
+    pub(super) fn src(&self, w: usize, bit: u32, before: Ranks) -> Option<Src> {
+        let word = self.word(w);
+        if word >> bit & 1 == 0 {
+            return None;
+        }
+        let below = (1u64 << bit) - 1;
+        Some(match &self.source {
+            SetSource::Run {
+                seg,
+                pairs,
+                all,
+                owned,
+            } => {
+                let host = (w * 64) as u32 + bit;
+                let read = (!owned.is_empty())
+                    .then(|| owned.binary_search_by_key(&host, |o| o.0).ok())
+                    .flatten();
+                match read {
+                    Some(i) => owned[i].1,
+                    None => {
+                        let all = match all {
+                            Bits::Own(words) => words[w],
+                            Bits::Kept(bits) => bits.all[w],
+                        };
+                        let p = pairs.start + (before.all + (all & below).count_ones()) as usize;
+                        Src::Pair {
+                            seg: *seg,
+                            p: p as u32,
+                        }
+                    }
+                }
+            }
+            SetSource::Listed(feeds) => {
+                feeds[(before.feeds + (word & below).count_ones()) as usize].src
+            }
+        })
+    }
+
+    /// `before` moved past word `w`.
+    #[inline]
+    pub(super) fn advance(&self, w: usize, before: &mut Ranks) {
+        match &self.source {
+            SetSource::Run { all, .. } => {
+                before.all += match all {
+                    Bits::Own(words) => words[w],
+                    Bits::Kept(bits) => bits.all[w],
+                }
+                .count_ones();
+            }
+            SetSource::Listed(_) => before.feeds += self.word(w).count_ones(),
+        }
+    }
+
+    /// Where `host` feeds from, if it does, found without a walk.
+    pub(super) fn src_of(&self, snap: &Snapshot, host: u32) -> Option<Src> {
+        if self.word((host / 64) as usize) >> (host % 64) & 1 == 0 {
+            return None;
+        }
+        match &self.source {
+            SetSource::Run {
+                seg, pairs, owned, ..
+            } => {
+                if let Ok(i) = owned.binary_search_by_key(&host, |o| o.0) {
+                    return Some(owned[i].1);
+                }
+                let reader = &snap.segments[*seg as usize];
+                let (mut lo, mut hi) = (pairs.start, pairs.end);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if reader.pair_from(mid) < host {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                Some(Src::Pair {
+                    seg: *seg,
+                    p: lo as u32,
+                })
+            }
+            SetSource::Listed(feeds) => feeds
+                .binary_search_by_key(&host, |f| f.host)
+                .ok()
+                .map(|i| feeds[i].src),
+        }
+    }
+
+    /// The segment's kept bitmaps this set reads, if it does.
+    pub(super) fn kept(&self) -> Option<&TargetBits> {
+        match &self.feeds {
+            Bits::Kept(bits) => Some(bits),
+            Bits::Own(_) => None,
+        }
+    }
+}
+
+/// The qualifying hosts, a word at a time: under `all`, those in every target's set; under
+/// `partial`, in at least `threshold` (counted by bit-sliced addition); none in an excluded
+/// target's.
+pub(super) struct Qualifying<'a> {
+    pub(super) targets: &'a [FeedSet],
+    pub(super) excludes: &'a [FeedSet],
+    pub(super) threshold: usize,
+    /// `at_least[i]`: hosts of the word in at least i + 1 of the sets so far.
+    pub(super) at_least: Vec<u64>,
+}
+
+impl Qualifying<'_> {
+    pub(super) fn word(&mut self, w: usize) -> u64 {
+        let word = if self.threshold == self.targets.len() {
+            self.targets
+                .iter()
+                .fold(u64::MAX, |acc, set| acc & set.word(w))
+        } else {
+            self.at_least.fill(0);
+            for set in self.targets {
+                let x = set.word(w);
+                for i in (1..self.threshold).rev() {
+                    self.at_least[i] |= self.at_least[i - 1] & x;
+                }
+                self.at_least[0] |= x;
+            }
+            self.at_least[self.threshold - 1]
+        };
+        match word {
+            0 => 0,
+            _ => self
+                .excludes
+                .iter()
+                .fold(word, |acc, set| acc & !set.word(w)),
+        }
+    }
+}
+
+/// The first `bound` hosts that `qualifies` keeps (there must be as many, or it reads them
+/// all), ordered by their pair's rank in `bits`'s
+/// target as `scale` reports it (descending when `desc`), then by host.
+pub(super) fn walk_by_rank(
+    bits: &TargetBits,
+    desc: bool,
+    scale: RankScale,
+    bound: usize,
+    mut qualifies: impl FnMut(u32) -> bool,
+) -> Vec<u32> {
+    let mut ranks: Vec<u16> = (0..=1000).collect();
+    if desc {
+        ranks.reverse();
+    }
+    let (mut out, mut group) = (Vec::new(), Vec::new());
+    // Stored ranks that report alike form one group, whose hosts are ordered together.
+    for alike in ranks.chunk_by(|a, b| reported_rank(*a, scale) == reported_rank(*b, scale)) {
+        if out.len() >= bound {
+            break;
+        }
+        if let [rank] = alike {
+            for &host in bits.hosts_of_rank(*rank) {
+                if out.len() >= bound {
+                    break;
+                }
+                if qualifies(host) {
+                    out.push(host);
+                }
+            }
+            continue;
+        }
+        group.clear();
+        for &rank in alike {
+            group.extend(bits.hosts_of_rank(rank).iter().filter(|&&h| qualifies(h)));
+        }
+        group.sort_unstable();
+        out.extend(group.iter().take(bound - out.len()));
+    }
+    out
+}
+
+/// A qualifying host while the sets are walked: bit `bit` of word `w`, with the target sets
+/// and the bits of their words before `w`. Its sources are found only when read.
+pub(super) struct At<'a> {
+    pub(super) w: usize,
+    pub(super) bit: u32,
+    pub(super) targets: &'a [FeedSet],
+    pub(super) before: &'a [Ranks],
+}
+
+impl At<'_> {
+    pub(super) fn id(&self) -> u32 {
+        (self.w * 64) as u32 + self.bit
+    }
+
+    /// Where the host feeds target slot `slot` from, if it does.
+    #[inline]
+    pub(super) fn src(&self, slot: usize) -> Option<Src> {
+        self.targets[slot].src(self.w, self.bit, self.before[slot])
+    }
+}
