@@ -21,6 +21,9 @@ fn build(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engin
     Engine::open(dir).unwrap()
 }
 
+/// Draws a random request over the stored records.
+type Gen = fn(&mut ChaCha8Rng, &[Record]) -> serde_json::Value;
+
 /// Runs `requests` random requests; returns how many had a non-empty answer.
 fn check(
     engine: &Engine,
@@ -29,9 +32,27 @@ fn check(
     requests: usize,
     layout: &str,
 ) -> usize {
+    check_with(
+        engine,
+        state,
+        rng,
+        requests,
+        layout,
+        linkdex_testkit::gen_request,
+    )
+}
+
+fn check_with(
+    engine: &Engine,
+    state: &[Record],
+    rng: &mut ChaCha8Rng,
+    requests: usize,
+    layout: &str,
+    gen: Gen,
+) -> usize {
     let mut answered = 0;
     for _ in 0..requests {
-        let request = linkdex_testkit::gen_request(rng, state);
+        let request = gen(rng, state);
         let task = request.as_object().expect("requests are objects");
         let parsed =
             parse_request(task).unwrap_or_else(|e| panic!("valid request refused: {e}\n{request}"));
@@ -104,6 +125,23 @@ proptest! {
         let many = tempfile::tempdir().unwrap();
         let engine = build(many.path(), &observations, 3);
         check(&engine, &state, &mut rng, 8, "many segments, wide");
+    }
+
+    /// Requests the engine may answer by reading a popular target's hosts in rank order: the
+    /// default path ordered by default or by one target's rank, under `all` and `partial`,
+    /// paged deep.
+    #[test]
+    fn engine_matches_model_on_pages_in_rank_order(seed in any::<u64>()) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.gen_range(200..900);
+        let hosts = rng.gen_range(70..600);
+        let observations = linkdex_testkit::gen_wide_observations(&mut rng, n, hosts);
+        let state = linkdex_testkit::fold(&observations);
+        let one = tempfile::tempdir().unwrap();
+        let engine = build(one.path(), &observations, 1);
+        let gen = linkdex_testkit::gen_ranked_request;
+        let answered = check_with(&engine, &state, &mut rng, 24, "ranked pages", gen);
+        prop_assert!(answered > 0, "no ranked request found anything");
     }
 }
 

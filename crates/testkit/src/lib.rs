@@ -12,7 +12,9 @@ mod gen;
 mod reference;
 
 pub use fold::fold;
-pub use gen::{gen_observations, gen_records, gen_request, gen_wide_observations};
+pub use gen::{
+    gen_observations, gen_ranked_request, gen_records, gen_request, gen_wide_observations,
+};
 pub use reference::domain_intersection;
 pub use reference::fields::{FieldKind, RECORD_FIELDS, RESULT_METRICS};
 pub use reference::rank::{hundred, scale, unscale};

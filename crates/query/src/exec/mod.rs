@@ -1,6 +1,7 @@
 //! The executor over an index snapshot: which records feed each target (§4), which referring
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
+mod by_rank;
 mod sets;
 mod top;
 
@@ -14,8 +15,9 @@ use linkdex_store::{
     StatsFrame, StoreError, WarmStats,
 };
 
-use sets::{put, walk_by_rank, At, Bits, FeedSet, Qualifying, Ranks, SetSource};
-use top::{rank_order, Ranked, Top};
+use by_rank::{page_by_rank, rank_plan};
+use sets::{put, At, Bits, FeedSet, Qualifying, Ranks, SetSource};
+use top::{Ranked, Top};
 
 use crate::fields::{record_value, ResultField, TARGET_METRICS};
 use crate::metrics::Metrics;
@@ -287,7 +289,6 @@ fn stats_answer(pattern: &Pattern, req: &Request) -> bool {
 /// built from records.
 struct Query<'s> {
     blocks: Blocks<'s>,
-    frames: HashMap<(usize, usize), StatsFrame>,
     decoded: HashMap<(u32, u32), PairStats>,
     owned: Vec<Owned>,
     /// The pairs of every owned source, each source's a range of it.
@@ -304,6 +305,9 @@ struct Query<'s> {
 /// The scalar aggregates of one stats frame's pairs, by (segment, frame).
 type WarmFrame = ((u32, usize), Vec<WarmStats>);
 
+/// Pairs whose aggregates are worth decoding on two threads.
+const PARALLEL_LOAD: usize = 32;
+
 /// Stats frames whose scalars a query keeps decoded.
 const WARM_FRAMES: usize = 64;
 
@@ -317,42 +321,67 @@ struct Owned {
 }
 
 impl<'s> Query<'s> {
-    /// Decodes `src`'s aggregates (frames decompressed once), or aggregates in full the
-    /// records of an owned source that only has its rank mass (`pattern` is the one it feeds).
-    fn load(&mut self, src: Src, pattern: &Pattern, req: &Request) -> Result<(), StoreError> {
-        let (seg, p) = match src {
-            Src::Pair { seg, p } => (seg, p),
-            Src::Owned(i) => {
-                let owned = &self.owned[i as usize];
-                if owned.stats.is_none() {
-                    let range = owned.group.start as usize..owned.group.end as usize;
-                    let group = self.groups[range].to_vec();
-                    let mut builder = StatsBuilder::default();
-                    self.feeding_records(&group, pattern, req, |r| builder.add(r))?;
-                    self.owned[i as usize].stats = Some(Box::new(builder.finish()));
-                }
-                return Ok(());
-            }
-        };
-        if self.decoded.contains_key(&(seg, p)) {
-            return Ok(());
+    /// Aggregates in full the records of an owned source that only has its rank mass
+    /// (`pattern` is the one it feeds).
+    fn load_owned(&mut self, i: u32, pattern: &Pattern, req: &Request) -> Result<(), StoreError> {
+        let owned = &self.owned[i as usize];
+        if owned.stats.is_none() {
+            let range = owned.group.start as usize..owned.group.end as usize;
+            let group = self.groups[range].to_vec();
+            let mut builder = StatsBuilder::default();
+            self.feeding_records(&group, pattern, req, |r| builder.add(r))?;
+            self.owned[i as usize].stats = Some(Box::new(builder.finish()));
         }
-        let reader = &self.blocks.snap.segments[seg as usize];
-        let (f, _) = SegmentReader::frame_of(p as usize);
-        let frame = match self.frames.entry((seg as usize, f)) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(reader.stats_frame(f)?),
-        };
-        let (_, i) = SegmentReader::frame_of(p as usize);
-        let cold = frame.get(i).ok_or_else(|| {
-            StoreError::corrupt(reader.path(), 0, format!("stats of pair {p} do not decode"))
-        })?;
-        let warm = self.warm(src)?;
-        self.decoded.insert((seg, p), PairStats { warm, cold });
         Ok(())
     }
 
-    /// `src`'s aggregates (decoded by [`Query::load`]).
+    /// Decodes the stored aggregates of `pairs` ((segment, pair)), each stats frame
+    /// decompressed once; a page's worth is split between two threads at a frame boundary.
+    fn load_pairs(&mut self, mut pairs: Vec<(u32, u32)>) -> Result<(), StoreError> {
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs.retain(|key| !self.decoded.contains_key(key));
+        let snap = self.blocks.snap;
+        let decode = |part: &[(u32, u32)]| {
+            let mut out = Vec::with_capacity(part.len());
+            let mut frame: Option<((u32, usize), StatsFrame)> = None;
+            for &(seg, p) in part {
+                let reader = &snap.segments[seg as usize];
+                let (f, _) = SegmentReader::frame_of(p as usize);
+                let stats = match &frame {
+                    Some((key, decoded)) if *key == (seg, f) => decoded,
+                    _ => &frame.insert(((seg, f), reader.stats_frame(f)?)).1,
+                };
+                let stats = reader.pair_stats(stats, p as usize).ok_or_else(|| {
+                    StoreError::corrupt(reader.path(), 0, format!("stats of pair {p} damaged"))
+                })?;
+                out.push(((seg, p), stats));
+            }
+            Ok::<_, StoreError>(out)
+        };
+        let frame_of = |&(seg, p): &(u32, u32)| (seg, SegmentReader::frame_of(p as usize).0);
+        let mut mid = pairs.len() / 2;
+        while mid > 0 && mid < pairs.len() && frame_of(&pairs[mid - 1]) == frame_of(&pairs[mid]) {
+            mid += 1;
+        }
+        let (first, second) = pairs.split_at(mid);
+        let (first, second) = if pairs.len() >= PARALLEL_LOAD {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| decode(second));
+                let first = decode(first);
+                let second = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (first, second)
+            })
+        } else {
+            (decode(first), decode(second))
+        };
+        self.decoded.extend(first?.into_iter().chain(second?));
+        Ok(())
+    }
+
+    /// `src`'s aggregates (decoded by [`Query::load_pairs`] or [`Query::load_owned`]).
     fn stats(&self, src: Src) -> &PairStats {
         match src {
             Src::Owned(i) => self.owned[i as usize]
@@ -684,7 +713,6 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     let scalars = warm_slots.contains(&true);
     let mut q = Query {
         blocks: Blocks::new(snap),
-        frames: HashMap::new(),
         decoded: HashMap::new(),
         owned: Vec::new(),
         groups: Vec::new(),
@@ -741,27 +769,17 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     // Ordered by one target's rank, whose hosts its segment keeps in rank order: count the
     // qualifying hosts word by word, and read the page from the front of that order, unless
     // so few qualify that ranking each is cheaper than looking for them.
-    let by_rank = match (rank_order(&rules, all), &req.filters) {
-        (Some((slot, desc)), None) => targets[slot].kept().map(|bits| (bits, desc)),
-        _ => None,
+    let plan = match &req.filters {
+        None => rank_plan(&rules, all),
+        Some(_) => None,
     };
-    if let Some((bits, desc)) = by_rank {
-        let total: u64 = (0..words)
-            .map(|w| u64::from(qualifying.word(w).count_ones()))
-            .sum();
-        let wanted = (top.bound as u64).min(total);
-        if wanted.saturating_mul(bits.len() as u64) <= total.saturating_mul(total) * 8 {
-            let order = walk_by_rank(bits, desc, req.rank_scale, wanted as usize, |host| {
-                qualifying.word((host / 64) as usize) >> (host % 64) & 1 == 1
-            });
-            let start = usize::try_from(req.offset).unwrap_or(usize::MAX);
-            let page: Vec<Ranked> = order
+    if let Some((plan, bits)) = plan.and_then(|p| targets[p.slot].kept().map(|b| (p, b))) {
+        let page = (req.offset, top.bound as u64);
+        let found = page_by_rank(&plan, bits, req.rank_scale, &mut qualifying, words, page);
+        if let Some((total, page)) = found {
+            let page = page
                 .into_iter()
-                .skip(start)
-                .map(|host| {
-                    let slots = targets.iter().map(|t| t.src_of(snap, host));
-                    top.row(host, targets.len(), slots)
-                })
+                .map(|(host, n)| top.row(host, n, targets.iter().map(|t| t.src_of(snap, host))))
                 .collect();
             return answer(&mut q, &hosts, req, &top, total, page);
         }
@@ -802,13 +820,17 @@ fn answer(
     total_count: u64,
     page: Vec<Ranked>,
 ) -> Result<Answer, StoreError> {
+    let mut pairs = Vec::new();
     for row in &page {
         for (src, target) in top.slots(row).iter().zip(&req.targets) {
-            if let Some(src) = src {
-                q.load(*src, &target.pattern, req)?;
+            match *src {
+                Some(Src::Pair { seg, p }) => pairs.push((seg, p)),
+                Some(Src::Owned(i)) => q.load_owned(i, &target.pattern, req)?,
+                None => {}
             }
         }
     }
+    q.load_pairs(pairs)?;
     let rows = page
         .iter()
         .map(|row| Row {

@@ -7,8 +7,6 @@ use std::sync::Arc;
 use linkdex_store::{Snapshot, TargetBits};
 
 use super::{Feed, Src};
-use crate::metrics::reported_rank;
-use crate::request::RankScale;
 
 /// Bits over host ids: built by this query, or a popular target's, kept by its segment.
 pub(super) enum Bits {
@@ -200,47 +198,6 @@ impl Qualifying<'_> {
                 .fold(word, |acc, set| acc & !set.word(w)),
         }
     }
-}
-
-/// The first `bound` hosts that `qualifies` keeps (there must be as many, or it reads them
-/// all), ordered by their pair's rank in `bits`'s
-/// target as `scale` reports it (descending when `desc`), then by host.
-pub(super) fn walk_by_rank(
-    bits: &TargetBits,
-    desc: bool,
-    scale: RankScale,
-    bound: usize,
-    mut qualifies: impl FnMut(u32) -> bool,
-) -> Vec<u32> {
-    let mut ranks: Vec<u16> = (0..=1000).collect();
-    if desc {
-        ranks.reverse();
-    }
-    let (mut out, mut group) = (Vec::new(), Vec::new());
-    // Stored ranks that report alike form one group, whose hosts are ordered together.
-    for alike in ranks.chunk_by(|a, b| reported_rank(*a, scale) == reported_rank(*b, scale)) {
-        if out.len() >= bound {
-            break;
-        }
-        if let [rank] = alike {
-            for &host in bits.hosts_of_rank(*rank) {
-                if out.len() >= bound {
-                    break;
-                }
-                if qualifies(host) {
-                    out.push(host);
-                }
-            }
-            continue;
-        }
-        group.clear();
-        for &rank in alike {
-            group.extend(bits.hosts_of_rank(rank).iter().filter(|&&h| qualifies(h)));
-        }
-        group.sort_unstable();
-        out.extend(group.iter().take(bound - out.len()));
-    }
-    out
 }
 
 /// A qualifying host while the sets are walked: bit `bit` of word `w`, with the target sets

@@ -96,9 +96,11 @@ impl<'r, 's> Top<'r, 's> {
     ) -> Result<(), StoreError> {
         let (req, id) = (self.req, at.id());
         self.warm.clear();
-        for (slot, &read) in self.warm_slots.iter().enumerate() {
-            let src = at.src(slot).filter(|_| read);
-            self.warm.push(src.map(|s| q.warm(s)).transpose()?);
+        if q.scalars {
+            for (slot, &read) in self.warm_slots.iter().enumerate() {
+                let src = if read { at.src(slot) } else { None };
+                self.warm.push(src.map(|s| q.warm(s)).transpose()?);
+            }
         }
         let cand = Candidate {
             q,
@@ -298,21 +300,5 @@ pub(super) fn cmp_values(x: FieldValue, y: FieldValue) -> Ordering {
         (FieldValue::Str(a), FieldValue::Str(b)) => a.as_bytes().cmp(b.as_bytes()),
         (FieldValue::Bool(a), FieldValue::Bool(b)) => a.cmp(&b),
         _ => Ordering::Equal,
-    }
-}
-
-/// The target slot whose rank alone orders the answer, and whether descending: the rules
-/// left when `intersections_count` (equal for every host under `all`) is set aside.
-pub(super) fn rank_order(rules: &[(ResultField, bool)], all: bool) -> Option<(usize, bool)> {
-    let mut rest = rules
-        .iter()
-        .filter(|(f, _)| !(all && *f == ResultField::IntersectionsCount));
-    match (rest.next(), rest.next()) {
-        (Some(&(ResultField::Metric { slot, metric }, desc)), None)
-            if TARGET_METRICS[metric].0 == "rank" =>
-        {
-            Some((slot, desc))
-        }
-        _ => None,
     }
 }

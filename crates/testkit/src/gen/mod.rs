@@ -9,7 +9,7 @@ mod request;
 use rand::Rng;
 
 pub use records::{gen_observations, gen_records, gen_wide_observations};
-pub use request::gen_request;
+pub use request::{gen_ranked_request, gen_request};
 
 /// One element of a non-empty slice.
 pub(crate) fn pick<T: Copy, R: Rng + ?Sized>(rng: &mut R, items: &[T]) -> T {

@@ -103,6 +103,48 @@ pub fn gen_request(rng: &mut impl Rng, records: &[Record]) -> Value {
     Value::Object(task)
 }
 
+/// A request an engine may answer from a target's hosts in rank order: domain targets, live
+/// records, no filters, ordered by default or by one target's rank (after
+/// `intersections_count` or not), paged anywhere. The rest as [`gen_request`] draws it.
+pub fn gen_ranked_request(rng: &mut impl Rng, records: &[Record]) -> Value {
+    let pool = Pool::new(records);
+    let mut task = gen_request(rng, records);
+    let task_map = task.as_object_mut().expect("requests are objects");
+    for field in [
+        "filters",
+        "backlinks_filters",
+        "backlinks_status_type",
+        "include_indirect_links",
+    ] {
+        task_map.remove(field);
+    }
+    // Up to five targets: under `partial`, several levels of `intersections_count`.
+    let keys: Vec<String> = (1..=pick(rng, &[1, 2, 3, 4, 5]))
+        .map(|k| k.to_string())
+        .collect();
+    let targets: Map<String, Value> = keys
+        .iter()
+        .map(|k| {
+            let host = &pool.to_hosts[rng.gen_range(0..pool.to_hosts.len())];
+            (k.clone(), json!(host))
+        })
+        .collect();
+    task_map.insert("targets".into(), Value::Object(targets));
+    let key = &keys[rng.gen_range(0..keys.len())];
+    let (by, dir) = (pick(rng, &["asc", "desc"]), pick(rng, &["asc", "desc"]));
+    let rules = match rng.gen_range(0..4) {
+        0 => json!([]),
+        1 => json!([format!("{key}.rank,{dir}")]),
+        _ => json!([
+            format!("intersections_count,{by}"),
+            format!("{key}.rank,{dir}")
+        ]),
+    };
+    task_map.insert("order_by".into(), rules);
+    task_map.insert("offset".into(), json!(rng.gen_range(0..=40)));
+    task
+}
+
 /// Sets an optional field: absent 30%, explicit `null` 10%, else `value`.
 fn put(rng: &mut impl Rng, task: &mut Map<String, Value>, name: &str, value: Value) {
     match rng.gen_range(0..10) {
