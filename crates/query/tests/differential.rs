@@ -105,6 +105,16 @@ proptest! {
     }
 }
 
+/// Observations over hundreds of referring hosts, and the state they fold to.
+fn wide(seed: u64) -> (ChaCha8Rng, Vec<Record>, Vec<Record>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let n = rng.gen_range(200..900);
+    let hosts = rng.gen_range(70..600);
+    let observations = linkdex_testkit::gen_wide_observations(&mut rng, n, hosts);
+    let state = linkdex_testkit::fold(&observations);
+    (rng, observations, state)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -113,11 +123,7 @@ proptest! {
     /// their segment's bitmaps.
     #[test]
     fn engine_matches_model_over_wide_host_sets(seed in any::<u64>()) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let n = rng.gen_range(200..900);
-        let hosts = rng.gen_range(70..600);
-        let observations = linkdex_testkit::gen_wide_observations(&mut rng, n, hosts);
-        let state = linkdex_testkit::fold(&observations);
+        let (mut rng, observations, state) = wide(seed);
 
         let one = tempfile::tempdir().unwrap();
         check(&build(one.path(), &observations, 1), &state, &mut rng, 16, "one segment, wide");
@@ -132,11 +138,7 @@ proptest! {
     /// paged deep.
     #[test]
     fn engine_matches_model_on_pages_in_rank_order(seed in any::<u64>()) {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let n = rng.gen_range(200..900);
-        let hosts = rng.gen_range(70..600);
-        let observations = linkdex_testkit::gen_wide_observations(&mut rng, n, hosts);
-        let state = linkdex_testkit::fold(&observations);
+        let (mut rng, observations, state) = wide(seed);
         let one = tempfile::tempdir().unwrap();
         let engine = build(one.path(), &observations, 1);
         let gen = linkdex_testkit::gen_ranked_request;
