@@ -2,6 +2,7 @@
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
 mod by_rank;
+mod hosts;
 mod sets;
 mod top;
 
@@ -16,6 +17,7 @@ use linkdex_store::{
 };
 
 use by_rank::{page_by_rank, rank_plan};
+use hosts::{Hosts, Union};
 use sets::{put, At, Bits, FeedSet, Qualifying, Ranks, SetSource};
 use top::{Ranked, Top};
 
@@ -168,72 +170,6 @@ enum Src {
 struct Feed {
     host: u32,
     src: Src,
-}
-
-/// Referring hosts as ids that order like the hosts' bytes: a single segment's own host ids,
-/// or, over several segments, positions in the sorted union of the hosts a query touches.
-struct Hosts<'s> {
-    snap: &'s Snapshot,
-    union: Option<Vec<&'s str>>,
-}
-
-impl<'s> Hosts<'s> {
-    /// Rule 4: whether host `id` has the registrable domain `own`. Only `own` itself or a
-    /// subdomain can, so a byte suffix test comes before the PSL lookup.
-    fn same_site(&self, id: u32, own: &str) -> bool {
-        let bytes = match &self.union {
-            Some(names) => names[id as usize].as_bytes(),
-            None => self.snap.segments[0].from_host_bytes(id),
-        };
-        let candidate = bytes
-            .strip_suffix(own.as_bytes())
-            .is_some_and(|head| head.is_empty() || head.ends_with(b"."));
-        candidate && registrable_domain(self.name(id)) == own
-    }
-
-    fn name(&self, id: u32) -> &'s str {
-        match &self.union {
-            Some(names) => names[id as usize],
-            None => self.snap.segments[0].from_host(id),
-        }
-    }
-
-    /// `id`, or a corruption error when the segment's column holds an id past its host table.
-    #[inline]
-    fn checked(&self, id: u32) -> Result<u32, StoreError> {
-        if (id as usize) < self.len() {
-            return Ok(id);
-        }
-        self.out_of_range(id)
-    }
-
-    #[cold]
-    fn out_of_range(&self, id: u32) -> Result<u32, StoreError> {
-        let path = self.snap.segments[0].path();
-        Err(StoreError::corrupt(
-            path,
-            0,
-            format!("referring host id {id} out of range"),
-        ))
-    }
-
-    #[inline]
-    fn len(&self) -> usize {
-        match &self.union {
-            Some(names) => names.len(),
-            None => self.snap.segments.first().map_or(0, |s| s.host_count()),
-        }
-    }
-
-    fn id(&self, seg: usize, p: usize) -> u32 {
-        let reader = &self.snap.segments[seg];
-        match &self.union {
-            Some(names) => names
-                .binary_search(&reader.from_host(reader.pair_from(p)))
-                .unwrap_or_default() as u32,
-            None => reader.pair_from(p),
-        }
-    }
 }
 
 /// The pairs of one target host a pattern may read.
@@ -559,11 +495,12 @@ impl<'s> Query<'s> {
         };
         let mut keyed: Vec<Keyed> = Vec::new();
         for run in runs {
-            for p in run.pairs.clone() {
-                keyed.push((hosts.checked(hosts.id(run.seg, p))?, run.seg, p, run.exact));
+            for (p, id) in hosts.ids(run.seg, run.pairs.clone()) {
+                keyed.push((hosts.checked(id)?, run.seg, p, run.exact));
             }
         }
-        keyed.sort_unstable();
+        // Each run is in host order already: a stable sort merges them.
+        keyed.sort();
         let mut out = Vec::with_capacity(keyed.len());
         for group in keyed.chunk_by(|a, b| a.0 == b.0) {
             let host = group[0].0;
@@ -730,20 +667,8 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         .map(|p| pattern_runs(snap, p, req))
         .collect();
     let union = (snap.segments.len() > 1).then(|| {
-        let mut names: Vec<&str> = target_runs
-            .iter()
-            .chain(&exclude_runs)
-            .flatten()
-            .flat_map(|run| {
-                let reader = &snap.segments[run.seg];
-                reader
-                    .pair_from_run(run.pairs.clone())
-                    .map(|id| reader.from_host(id))
-            })
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
+        let runs = target_runs.iter().chain(&exclude_runs).flatten();
+        Union::new(snap, runs.map(|run| (run.seg, run.pairs.clone())))
     });
     let hosts = Hosts { snap, union };
     let mut targets = Vec::with_capacity(req.targets.len());
