@@ -234,7 +234,7 @@ struct Query<'s> {
     warm_frames: RefCell<Vec<Option<WarmFrame>>>,
     /// Whether filters or the order read scalar metrics besides the rank: then aggregates built
     /// from records are complete from the start; otherwise only their rank mass is summed, and
-    /// the rows returned are aggregated again in full ([`Query::load`]).
+    /// the rows returned are aggregated again in full ([`Query::load_owned`]).
     scalars: bool,
 }
 
@@ -257,6 +257,29 @@ struct Owned {
 }
 
 impl<'s> Query<'s> {
+    fn new(snap: &'s Snapshot, scalars: bool) -> Query<'s> {
+        Query {
+            blocks: Blocks::new(snap),
+            decoded: HashMap::new(),
+            owned: Vec::new(),
+            groups: Vec::new(),
+            warm_frames: RefCell::new(vec![None; WARM_FRAMES]),
+            scalars,
+        }
+    }
+
+    /// Takes in the aggregates `other` built from records, after this query's own: `other`'s
+    /// `Src::Owned` indices move up by the returned offset.
+    fn absorb(&mut self, other: Query<'s>) -> u32 {
+        let (offset, groups) = (self.owned.len() as u32, self.groups.len() as u32);
+        self.groups.extend(other.groups);
+        self.owned.extend(other.owned.into_iter().map(|mut owned| {
+            owned.group = owned.group.start + groups..owned.group.end + groups;
+            owned
+        }));
+        offset
+    }
+
     /// Aggregates in full the records of an owned source that only has its rank mass
     /// (`pattern` is the one it feeds).
     fn load_owned(&mut self, i: u32, pattern: &Pattern, req: &Request) -> Result<(), StoreError> {
@@ -633,6 +656,68 @@ fn needs_stats(field: ResultField) -> bool {
     }
 }
 
+/// The feed sets of `patterns` (each with its runs), in order. When records must be read for
+/// some, the patterns are shared between this thread and a second one (the most pairs first, to
+/// the less loaded), each reading blocks on its own.
+fn feed_sets<'s>(
+    q: &mut Query<'s>,
+    hosts: &Hosts<'s>,
+    patterns: &[(&Pattern, &[PatternRun])],
+    req: &Request,
+) -> Result<Vec<FeedSet>, StoreError> {
+    let from_records = patterns.iter().any(|(p, _)| !stats_answer(p, req));
+    if !from_records || patterns.len() < 2 {
+        let sets = patterns
+            .iter()
+            .map(|(p, runs)| q.feed_set(hosts, runs, p, req));
+        return sets.collect();
+    }
+    let pairs = |i: usize| -> usize { patterns[i].1.iter().map(|r| r.pairs.len()).sum() };
+    let mut order: Vec<usize> = (0..patterns.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(pairs(i)));
+    let (mut mine, mut theirs, mut load) = (Vec::new(), Vec::new(), [0usize; 2]);
+    for i in order {
+        let side = usize::from(load[1] < load[0]);
+        load[side] += pairs(i);
+        [&mut mine, &mut theirs][side].push(i);
+    }
+    let (snap, scalars) = (q.blocks.snap, q.scalars);
+    let (own, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let mut other = Query::new(snap, scalars);
+            let sets = theirs.iter().map(|&i| {
+                let (pattern, runs) = patterns[i];
+                other.feed_set(hosts, runs, pattern, req)
+            });
+            sets.collect::<Result<Vec<_>, _>>()
+                .map(|sets| (sets, other))
+        });
+        let own = mine.iter().map(|&i| {
+            let (pattern, runs) = patterns[i];
+            q.feed_set(hosts, runs, pattern, req)
+        });
+        let own = own.collect::<Result<Vec<_>, _>>();
+        let other = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (own, other)
+    });
+    let (mut other_sets, other) = other?;
+    let offset = q.absorb(other);
+    for set in &mut other_sets {
+        set.shift_owned(offset);
+    }
+    let mut out: Vec<Option<FeedSet>> = (0..patterns.len()).map(|_| None).collect();
+    for (i, set) in mine
+        .into_iter()
+        .zip(own?)
+        .chain(theirs.into_iter().zip(other_sets))
+    {
+        out[i] = Some(set);
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
 /// Runs a validated request over a snapshot.
 pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     let rules = req.sort_rules();
@@ -648,14 +733,7 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         }
     }
     let scalars = warm_slots.contains(&true);
-    let mut q = Query {
-        blocks: Blocks::new(snap),
-        decoded: HashMap::new(),
-        owned: Vec::new(),
-        groups: Vec::new(),
-        warm_frames: RefCell::new(vec![None; WARM_FRAMES]),
-        scalars,
-    };
+    let mut q = Query::new(snap, scalars);
     let target_runs: Vec<_> = req
         .targets
         .iter()
@@ -671,16 +749,12 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         Union::new(snap, runs.map(|run| (run.seg, run.pairs.clone())))
     });
     let hosts = Hosts { snap, union };
-    let mut targets = Vec::with_capacity(req.targets.len());
-    for (t, runs) in req.targets.iter().zip(&target_runs) {
-        targets.push(q.feed_set(&hosts, runs, &t.pattern, req)?);
-    }
-    // The qualifying hosts: under `all`, those in every target's set; under `partial`, in at
-    // least `threshold` (counted by bit-sliced addition); none feeding an excluded target.
-    let mut excludes = Vec::with_capacity(req.exclude_targets.len());
-    for (p, runs) in req.exclude_targets.iter().zip(&exclude_runs) {
-        excludes.push(q.feed_set(&hosts, runs, p, req)?);
-    }
+    let patterns: Vec<(&Pattern, &[PatternRun])> = (req.targets.iter().map(|t| &t.pattern))
+        .chain(&req.exclude_targets)
+        .zip(target_runs.iter().chain(&exclude_runs).map(Vec::as_slice))
+        .collect();
+    let mut targets = feed_sets(&mut q, &hosts, &patterns, req)?;
+    let excludes = targets.split_off(req.targets.len());
     let threshold = req.threshold().max(1);
     let all = threshold == targets.len();
     let mut qualifying = Qualifying {

@@ -153,6 +153,20 @@ impl FeedSet {
         }
     }
 
+    /// Moves the indices of sources built from records up by `offset` (their aggregates were
+    /// taken into another query's).
+    pub(super) fn shift_owned(&mut self, offset: u32) {
+        let shift = |src: &mut Src| {
+            if let Src::Owned(i) = src {
+                *i += offset;
+            }
+        };
+        match &mut self.source {
+            SetSource::Run { owned, .. } => owned.iter_mut().for_each(|(_, src)| shift(src)),
+            SetSource::Listed(feeds) => feeds.iter_mut().for_each(|f| shift(&mut f.src)),
+        }
+    }
+
     /// The segment's kept bitmaps this set reads, if it does.
     pub(super) fn kept(&self) -> Option<&TargetBits> {
         match &self.feeds {
