@@ -14,6 +14,17 @@ pub(super) enum Bits {
     Kept(Arc<TargetBits>),
 }
 
+impl Bits {
+    /// Word `w` of the hosts with a pair (a [`SetSource::Run`]'s `all`).
+    #[inline]
+    fn pairs_word(&self, w: usize) -> u64 {
+        match self {
+            Bits::Own(words) => words[w],
+            Bits::Kept(bits) => bits.all[w],
+        }
+    }
+}
+
 /// The hosts feeding one pattern as bits over host ids, and where each feeds from. Only pairs
 /// whose records must be read are judged one by one; the sources of the others are not stored
 /// but found by counting bits.
@@ -41,8 +52,8 @@ pub(super) enum SetSource {
 /// The bits of a [`FeedSet`]'s words before the current one, counted as a walk goes.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Ranks {
-    pub(super) feeds: u32,
-    pub(super) all: u32,
+    feeds: u32,
+    all: u32,
 }
 
 /// Sets `host`'s bit in `words` when `on`, without a branch.
@@ -86,10 +97,7 @@ impl FeedSet {
                 match read {
                     Some(i) => owned[i].1,
                     None => {
-                        let all = match all {
-                            Bits::Own(words) => words[w],
-                            Bits::Kept(bits) => bits.all[w],
-                        };
+                        let all = all.pairs_word(w);
                         let p = pairs.start + (before.all + (all & below).count_ones()) as usize;
                         Src::Pair {
                             seg: *seg,
@@ -108,13 +116,7 @@ impl FeedSet {
     #[inline]
     pub(super) fn advance(&self, w: usize, before: &mut Ranks) {
         match &self.source {
-            SetSource::Run { all, .. } => {
-                before.all += match all {
-                    Bits::Own(words) => words[w],
-                    Bits::Kept(bits) => bits.all[w],
-                }
-                .count_ones();
-            }
+            SetSource::Run { all, .. } => before.all += all.pairs_word(w).count_ones(),
             SetSource::Listed(_) => before.feeds += self.word(w).count_ones(),
         }
     }

@@ -15,38 +15,38 @@ use crate::request::{RankScale, Request};
 #[derive(Clone)]
 pub(super) struct Ranked<'s> {
     /// The sort key packed with the host id, when every rule packs ([`packable`]); else 0.
-    pub(super) packed: u128,
+    packed: u128,
     /// The sort key's values when it does not pack; else empty.
-    pub(super) values: Box<[FieldValue<'s>]>,
+    values: Box<[FieldValue<'s>]>,
     pub(super) id: u32,
     pub(super) intersections: usize,
     /// Where its target slots start in [`Top::slots`].
-    pub(super) slot: usize,
+    slot: usize,
 }
 
 /// Filters candidates, counts the kept ones, and keeps the first `offset + limit` in order:
 /// a buffer of at most twice that many, cut back to it by selection when full, so a walk over
 /// millions of candidates keeps a page's worth.
 pub(super) struct Top<'r, 's> {
-    pub(super) req: &'r Request,
-    pub(super) rules: &'r [(ResultField, bool)],
-    pub(super) hosts: &'r Hosts<'s>,
-    pub(super) packed: bool,
+    req: &'r Request,
+    rules: &'r [(ResultField, bool)],
+    hosts: &'r Hosts<'s>,
+    packed: bool,
     /// Target slots per candidate.
-    pub(super) k: usize,
+    k: usize,
     /// `offset + limit`.
     pub(super) bound: usize,
-    pub(super) total: u64,
-    pub(super) kept: Vec<Ranked<'s>>,
+    total: u64,
+    kept: Vec<Ranked<'s>>,
     /// The kept candidates' target slots, `k` each.
-    pub(super) arena: Vec<Option<Src>>,
+    arena: Vec<Option<Src>>,
     /// The last kept candidate after a cut: later ones ordered after it cannot be on the page.
-    pub(super) worst: Option<Ranked<'s>>,
+    worst: Option<Ranked<'s>>,
     /// The reported rank of each stored rank (0–1000), in the request's scale.
-    pub(super) scaled: Vec<u16>,
-    pub(super) warm: Vec<Option<WarmStats>>,
+    scaled: Vec<u16>,
+    warm: Vec<Option<WarmStats>>,
     /// The slots whose scalar aggregates filters or the order read.
-    pub(super) warm_slots: Vec<bool>,
+    warm_slots: Vec<bool>,
 }
 
 impl<'r, 's> Top<'r, 's> {
@@ -77,7 +77,7 @@ impl<'r, 's> Top<'r, 's> {
 
     /// Order by the rules, nulls last, then by host id (ids order like host bytes).
     #[inline]
-    pub(super) fn order(&self, a: &Ranked, b: &Ranked) -> Ordering {
+    fn order(&self, a: &Ranked, b: &Ranked) -> Ordering {
         if self.packed {
             return a.packed.cmp(&b.packed);
         }
@@ -151,7 +151,7 @@ impl<'r, 's> Top<'r, 's> {
     }
 
     /// Keeps the first `bound` candidates in order.
-    pub(super) fn cut(&mut self) {
+    fn cut(&mut self) {
         let mut kept = std::mem::take(&mut self.kept);
         if kept.len() > self.bound {
             kept.select_nth_unstable_by(self.bound - 1, |a, b| self.order(a, b));
