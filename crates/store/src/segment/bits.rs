@@ -103,9 +103,16 @@ pub const BITS_MIN_PAIRS_PER_WORD: usize = 1;
 pub const BITS_BUDGET: usize = 256 << 20;
 
 /// The bitmaps built so far, by target, with when each was last used.
-#[derive(Default)]
 pub(crate) struct BitsCache {
     inner: Mutex<Entries>,
+    /// The bytes kept at most.
+    budget: usize,
+}
+
+impl Default for BitsCache {
+    fn default() -> Self {
+        BitsCache::with_budget(BITS_BUDGET)
+    }
 }
 
 #[derive(Default)]
@@ -116,6 +123,13 @@ struct Entries {
 }
 
 impl BitsCache {
+    fn with_budget(budget: usize) -> BitsCache {
+        BitsCache {
+            inner: Mutex::default(),
+            budget,
+        }
+    }
+
     /// Target `t`'s bitmaps, built by `build` unless kept.
     pub(crate) fn get(
         &self,
@@ -132,7 +146,7 @@ impl BitsCache {
         if let Some((kept, _)) = e.map.get(&t) {
             return Some(kept.clone());
         }
-        while e.bytes + bits.bytes() > BITS_BUDGET && !e.map.is_empty() {
+        while e.bytes + bits.bytes() > self.budget && !e.map.is_empty() {
             let oldest = e
                 .map
                 .iter()
@@ -142,7 +156,7 @@ impl BitsCache {
                 e.bytes -= old.bytes();
             }
         }
-        if e.bytes + bits.bytes() <= BITS_BUDGET {
+        if e.bytes + bits.bytes() <= self.budget {
             e.clock += 1;
             let clock = e.clock;
             e.bytes += bits.bytes();
@@ -164,4 +178,84 @@ impl BitsCache {
 /// Whether a target with these pairs earns bitmaps over `hosts` host ids.
 pub(crate) fn earns_bits(pairs: &Range<usize>, hosts: usize) -> bool {
     pairs.len() >= BITS_MIN_PAIRS_PER_WORD * hosts.div_ceil(64).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hot(rank: u16, live: bool, internal: bool) -> Hot {
+        Hot::new(rank, live, false, internal)
+    }
+
+    #[test]
+    fn bits_and_rank_order_follow_the_pairs() {
+        let pairs = [
+            (3, hot(10, true, false)),
+            (64, hot(500, false, true)),
+            (70, hot(10, true, true)),
+            (129, hot(1000, true, false)),
+        ];
+        let bits = TargetBits::build(130, || pairs.iter().copied()).expect("well-formed pairs");
+        assert_eq!(bits.all, vec![1 << 3, 1 << 0 | 1 << 6, 1 << 1]);
+        assert_eq!(bits.live, vec![1 << 3, 1 << 6, 1 << 1]);
+        assert_eq!(bits.internal, vec![0, 1 << 0 | 1 << 6, 0]);
+        assert_eq!(bits.hosts_of_rank(1000), &[129]);
+        assert_eq!(bits.hosts_of_rank(500), &[64]);
+        assert_eq!(
+            bits.hosts_of_rank(10),
+            &[3, 70],
+            "a rank's hosts in host order"
+        );
+        assert!(bits.hosts_of_rank(11).is_empty() && bits.hosts_of_rank(1001).is_empty());
+        assert_eq!(bits.len(), 4);
+    }
+
+    #[test]
+    fn damaged_pairs_build_nothing() {
+        let build = |pairs: &[(u32, Hot)]| TargetBits::build(100, || pairs.iter().copied());
+        assert!(build(&[(5, hot(1, true, false)), (5, hot(1, true, false))]).is_none());
+        assert!(build(&[(7, hot(1, true, false)), (6, hot(1, true, false))]).is_none());
+        assert!(
+            build(&[(100, hot(1, true, false))]).is_none(),
+            "host past the table"
+        );
+        assert!(
+            build(&[(1, hot(1001, true, false))]).is_none(),
+            "rank past 1000"
+        );
+    }
+
+    #[test]
+    fn the_cache_keeps_its_budget_dropping_the_least_recently_used() {
+        let one = |n: usize| {
+            let pairs: Vec<(u32, Hot)> = (0..n as u32).map(|h| (h, hot(1, true, false))).collect();
+            move || TargetBits::build(640, || pairs.clone().into_iter())
+        };
+        let size = one(10)().map(|b| b.bytes()).unwrap_or(0);
+        let cache = BitsCache::with_budget(2 * size);
+        let built = std::cell::Cell::new(0);
+        let get = |t: usize| {
+            cache.get(t, || {
+                built.set(built.get() + 1);
+                one(10)()
+            })
+        };
+        assert!(get(1).is_some() && get(2).is_some());
+        assert_eq!(built.get(), 2);
+        get(1);
+        assert_eq!(built.get(), 2, "kept bits are not built again");
+        get(3);
+        assert_eq!(built.get(), 3);
+        get(1);
+        assert_eq!(built.get(), 3, "the most recently used stayed");
+        get(2);
+        assert_eq!(
+            built.get(),
+            4,
+            "the least recently used was dropped for the third"
+        );
+        let e = cache.inner.lock().unwrap_or_else(|p| p.into_inner());
+        assert!(e.bytes <= 2 * size && e.map.len() == 2);
+    }
 }
