@@ -4,7 +4,8 @@
 
 use linkdex_store::TargetBits;
 
-use super::sets::{FeedSet, Qualifying};
+use super::sets::Qualifying;
+use super::words::Words;
 use crate::fields::{ResultField, TARGET_METRICS};
 use crate::metrics::reported_rank;
 use crate::request::RankScale;
@@ -63,18 +64,6 @@ struct Step {
     take: u64,
 }
 
-/// Hosts of word `w` counted by how many of `targets` they are in: bit-sliced counters
-/// (`planes[b]` holds bit `b` of each host's count).
-fn planes(targets: &[FeedSet], w: usize, planes: &mut [u64]) {
-    planes.fill(0);
-    for set in targets {
-        let mut carry = set.word(w);
-        for plane in planes.iter_mut() {
-            (*plane, carry) = (*plane ^ carry, *plane & carry);
-        }
-    }
-}
-
 /// The hosts of a word whose count in `planes` is `n`.
 fn exactly(planes: &[u64], n: usize) -> u64 {
     planes
@@ -85,10 +74,13 @@ fn exactly(planes: &[u64], n: usize) -> u64 {
         })
 }
 
-/// How many of `targets` host `host` is in.
-fn level_of(targets: &[FeedSet], host: u32) -> usize {
-    let (w, bit) = ((host / 64) as usize, host % 64);
-    targets.iter().filter(|t| t.word(w) >> bit & 1 == 1).count()
+/// How many targets the host of bit `bit` of word `w` is in, from the stored counters.
+fn level_of(planes: &[Words], w: usize, bit: u32) -> usize {
+    planes
+        .iter()
+        .enumerate()
+        .map(|(b, plane)| ((plane[w] >> bit & 1) as usize) << b)
+        .sum()
 }
 
 /// The qualifying hosts counted, and the page (`offset`, then up to `bound - offset` hosts)
@@ -119,15 +111,31 @@ pub(super) fn page_by_rank(
     if plan.levels == Some(true) {
         levels.reverse();
     }
-    let mut counts = vec![0u64; usize::BITS as usize - k.leading_zeros() as usize];
+    // Under `partial`: the qualifying hosts in the ordering target and not, and the counters
+    // of how many targets each is in, kept for the page. (Under `all` every qualifying host is
+    // in the ordering target, and its word is cheaper to compute again than to keep.)
+    let partial = threshold < k;
+    let mut kept = partial.then(|| (Words::zeroed(words), Words::zeroed(words)));
+    let width = match plan.levels {
+        Some(_) => usize::BITS as usize - k.leading_zeros() as usize,
+        None => 0,
+    };
+    let mut planes: Vec<Words> = (0..width).map(|_| Words::zeroed(words)).collect();
+    let mut counts = vec![0u64; width];
     for w in 0..words {
-        let q = qualifying.word(w);
+        let q = match width {
+            0 => qualifying.word(w),
+            _ => qualifying.word_counting(w, &mut counts),
+        };
         if q == 0 {
             continue;
         }
         let slot = ordering.word(w);
-        if plan.levels.is_some() {
-            planes(targets, w, &mut counts);
+        if let Some((inside, outside)) = &mut kept {
+            (inside[w], outside[w]) = (q & slot, q & !slot);
+        }
+        for (plane, &count) in planes.iter_mut().zip(&counts) {
+            plane[w] = count;
         }
         for level in &mut levels {
             let m = level.n.map_or(q, |n| q & exactly(&counts, n));
@@ -167,22 +175,31 @@ pub(super) fn page_by_rank(
         return None;
     }
     let mut page = Vec::new();
+    let level = |host: u32| match plan.levels {
+        Some(_) => level_of(&planes, (host / 64) as usize, host % 64),
+        None => (0..k)
+            .filter(|&t| targets[t].word((host / 64) as usize) >> (host % 64) & 1 == 1)
+            .count(),
+    };
     for step in steps {
         let n = levels[step.level].n;
-        let of_level = |host: u32| n.is_none_or(|n| level_of(targets, host) == n);
+        let of_level = |host: u32| n.is_none_or(|n| level(host) == n);
         let wanted = (step.skip + step.take) as usize;
         let hosts = if step.in_slot {
-            let qualifies = |host: u32| {
-                let (w, bit) = ((host / 64) as usize, host % 64);
-                ordering.word(w) >> bit & 1 == 1
-                    && qualifying.word(w) >> bit & 1 == 1
-                    && of_level(host)
-            };
-            walk_by_rank(bits, plan.desc, scale, wanted, qualifies)
+            let (w, bit) = (|h: u32| (h / 64) as usize, |h: u32| h % 64);
+            match &kept {
+                Some((inside, _)) => walk_by_rank(bits, plan.desc, scale, wanted, |h| {
+                    inside[w(h)] >> bit(h) & 1 == 1 && of_level(h)
+                }),
+                None => walk_by_rank(bits, plan.desc, scale, wanted, |h| {
+                    qualifying.word(w(h)) >> bit(h) & 1 == 1
+                }),
+            }
         } else {
             let mut hosts = Vec::with_capacity(wanted);
-            for w in 0..words {
-                let mut word = qualifying.word(w) & !ordering.word(w);
+            let outside = kept.as_ref().map_or(&[][..], |(_, outside)| &outside[..]);
+            for (w, &word) in outside.iter().enumerate() {
+                let mut word = word;
                 while word != 0 && hosts.len() < wanted {
                     let host = (w * 64) as u32 + word.trailing_zeros();
                     word &= word - 1;
@@ -197,7 +214,7 @@ pub(super) fn page_by_rank(
             hosts
                 .into_iter()
                 .skip(step.skip as usize)
-                .map(|h| (h, n.unwrap_or_else(|| level_of(targets, h)))),
+                .map(|h| (h, n.unwrap_or_else(|| level(h)))),
         );
     }
     Some((total, page))

@@ -5,6 +5,7 @@ mod by_rank;
 mod hosts;
 mod sets;
 mod top;
+mod words;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -20,6 +21,7 @@ use by_rank::{page_by_rank, rank_plan};
 use hosts::{Hosts, Union};
 use sets::{put, At, Bits, FeedSet, Qualifying, Ranks, SetSource};
 use top::{Ranked, Top};
+use words::Words;
 
 use crate::fields::{record_value, ResultField, TARGET_METRICS};
 use crate::metrics::Metrics;
@@ -400,7 +402,7 @@ impl<'s> Query<'s> {
     ) -> Result<FeedSet, StoreError> {
         let words = hosts.len().div_ceil(64);
         let ([run], None) = (runs, &hosts.union) else {
-            let mut feeds = vec![0; words];
+            let mut feeds = Words::zeroed(words);
             let listed = self.feeding(hosts, runs, pattern, req)?;
             for feed in &listed {
                 put(&mut feeds, feed.host, true);
@@ -436,7 +438,8 @@ impl<'s> Query<'s> {
                 },
             });
         }
-        let (mut feeds, mut all, mut owned) = (vec![0; words], vec![0; words], Vec::new());
+        let (mut feeds, mut all) = (Words::zeroed(words), Words::zeroed(words));
+        let mut owned = Vec::new();
         let mut next = 0u64;
         for p in run.pairs.clone() {
             let host = hosts.checked(reader.pair_from(p))?;

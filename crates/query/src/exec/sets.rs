@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use linkdex_store::{Snapshot, TargetBits};
 
+use super::words::Words;
 use super::{Feed, Src};
 
 /// Bits over host ids: built by this query, or a popular target's, kept by its segment.
 pub(super) enum Bits {
-    Own(Vec<u64>),
+    Own(Words),
     Kept(Arc<TargetBits>),
 }
 
@@ -191,21 +192,47 @@ pub(super) struct Qualifying<'a> {
 
 impl Qualifying<'_> {
     pub(super) fn word(&mut self, w: usize) -> u64 {
-        let word = if self.threshold == self.targets.len() {
-            self.targets
-                .iter()
-                .fold(u64::MAX, |acc, set| acc & set.word(w))
-        } else {
-            self.at_least.fill(0);
-            for set in self.targets {
-                let x = set.word(w);
+        if self.threshold < self.targets.len() {
+            return self.word_counting(w, &mut []);
+        }
+        let word = self
+            .targets
+            .iter()
+            .fold(u64::MAX, |acc, set| acc & set.word(w));
+        self.less_excluded(word, w)
+    }
+
+    /// [`Qualifying::word`], also counting for each host of the word how many targets it is
+    /// in, as bit-sliced counters (`planes[b]` holds bit `b` of each count; empty: not counted).
+    pub(super) fn word_counting(&mut self, w: usize, planes: &mut [u64]) -> u64 {
+        let all = self.threshold == self.targets.len();
+        let mut word = u64::MAX;
+        self.at_least.fill(0);
+        planes.fill(0);
+        for set in self.targets {
+            let x = set.word(w);
+            if all {
+                word &= x;
+            } else {
                 for i in (1..self.threshold).rev() {
                     self.at_least[i] |= self.at_least[i - 1] & x;
                 }
                 self.at_least[0] |= x;
             }
-            self.at_least[self.threshold - 1]
-        };
+            let mut carry = x;
+            for plane in planes.iter_mut() {
+                (*plane, carry) = (*plane ^ carry, *plane & carry);
+            }
+        }
+        if !all {
+            word = self.at_least[self.threshold - 1];
+        }
+        self.less_excluded(word, w)
+    }
+
+    /// `word` (word `w`'s) without the hosts feeding an excluded target.
+    #[inline]
+    fn less_excluded(&self, word: u64, w: usize) -> u64 {
         match word {
             0 => 0,
             _ => self
