@@ -78,6 +78,58 @@ fn comparisons_find_referring_hosts() {
     assert!(found >= 10, "only {found} of 60 requests found anything");
 }
 
+/// Regexes with inline flags match as the embedded engine's do, on one node and on two shards
+/// (ClickHouse 18.16 once missed `(?i)XROXY` in `xroxy.com`: a random request found it).
+#[test]
+fn regexes_with_inline_flags_match_embedded() {
+    for nodes in [common::single("flags"), common::two_shards("flags2")]
+        .into_iter()
+        .flatten()
+    {
+        let mut records = Vec::new();
+        for from in [
+            "https://www.xroxy.com/a",
+            "https://Blog.Example.org/b",
+            "https://c.net/c",
+        ] {
+            for to in ["https://moz.com/", "https://ahrefs.com/"] {
+                let mut r = linkdex_model::Record::new(from, to, 1_600_000_000).unwrap();
+                r.anchor = Some(format!("Visit {from}"));
+                records.push(r);
+            }
+        }
+        common::write(&nodes[0], &records, 3);
+        let dir = tempfile::tempdir().unwrap();
+        let engine = common::embedded(dir.path(), &records, 1);
+        let ch = ClickHouse::new(nodes[0].clone());
+        let mut found = 0;
+        for pattern in [
+            "(?i)XROXY",
+            "(?i)blog\\.EXAMPLE",
+            "w(?i)WW",
+            "(?i)^C\\.NET$",
+            "XROXY",
+        ] {
+            for condition in [
+                serde_json::json!({"filters": ["1.target", "regex", pattern]}),
+                serde_json::json!({"filters": ["2.target", "not_regex", pattern]}),
+                serde_json::json!({"backlinks_filters": ["anchor", "regex", pattern]}),
+            ] {
+                let mut request = condition.as_object().unwrap().clone();
+                let targets = serde_json::json!({"1": "moz.com", "2": "ahrefs.com"});
+                request.insert("targets".into(), targets);
+                let req = parse_request(&request).unwrap();
+                let want = engine.run(&req).unwrap();
+                let got = ch.run(&req).unwrap();
+                assert_eq!(got, want, "request: {request:?}");
+                found += want["total_count"].as_u64().unwrap_or(0);
+            }
+        }
+        assert!(found > 0, "the regexes found nothing");
+        common::drop_database(&nodes);
+    }
+}
+
 /// Twenty targets (the contract's maximum): every per-target column of a row still fits the
 /// server's limits, and the answer is the embedded one.
 #[test]
