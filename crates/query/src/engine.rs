@@ -42,6 +42,17 @@ impl Engine {
         Ok(snap)
     }
 
+    /// Builds and keeps, for the newest commit, the bitmaps of the most linked targets (as many
+    /// as the segment's budget holds), so that the first queries on them are as fast as the
+    /// next. Only a commit of one segment reads them. Returns how many targets were prepared.
+    pub fn keep_largest_targets(&self) -> Result<usize, StoreError> {
+        let snap = self.snapshot()?;
+        Ok(match &snap.segments[..] {
+            [segment] => segment.keep_largest_targets(),
+            _ => 0,
+        })
+    }
+
     /// Runs a validated request on the newest commit.
     pub fn run(&self, req: &Request) -> Result<Value, StoreError> {
         let snap = self.snapshot()?;

@@ -54,9 +54,12 @@ pub fn serve(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result
             (Arc::new(ClickHouse::new(config)), what)
         }
         None => {
-            let engine = Engine::open(data)
-                .with_context(|| format!("opening the index {}", data.display()))?;
-            (Arc::new(engine), data.display().to_string())
+            let engine = Arc::new(
+                Engine::open(data)
+                    .with_context(|| format!("opening the index {}", data.display()))?,
+            );
+            keep_largest_targets(engine.clone());
+            (engine, data.display().to_string())
         }
     };
     let file = users_file(data, args.users_file);
@@ -80,6 +83,23 @@ pub fn serve(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result
         );
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prepares the most linked targets' bitmaps on a background thread while the server starts.
+fn keep_largest_targets(engine: Arc<Engine>) {
+    let started = std::time::Instant::now();
+    let spawned = std::thread::Builder::new()
+        .name("linkdex-keep".into())
+        .spawn(move || match engine.keep_largest_targets() {
+            Ok(kept) => eprintln!(
+                "linkdex: prepared the bitmaps of the {kept} most linked targets in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ),
+            Err(e) => eprintln!("linkdex: preparing the most linked targets failed: {e}"),
+        });
+    if let Err(e) = spawned {
+        eprintln!("linkdex: no thread to prepare the most linked targets: {e}");
+    }
 }
 
 #[derive(clap::Args)]

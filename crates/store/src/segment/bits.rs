@@ -94,6 +94,11 @@ impl TargetBits {
         (self.all.len() + self.live.len() + self.internal.len()) * 8
             + (self.by_rank.len() + self.rank_starts.len()) * 4
     }
+
+    /// The bytes of the bits of a target with `pairs` pairs over `hosts` host ids.
+    pub(crate) fn bytes_for(hosts: usize, pairs: usize) -> usize {
+        3 * hosts.div_ceil(64) * 8 + (pairs + MAX_RANK + 2) * 4
+    }
 }
 
 /// A target earns bitmaps when its pairs outnumber the words of one bitmap this many times.
@@ -209,6 +214,7 @@ mod tests {
         );
         assert!(bits.hosts_of_rank(11).is_empty() && bits.hosts_of_rank(1001).is_empty());
         assert_eq!(bits.len(), 4);
+        assert_eq!(bits.bytes(), TargetBits::bytes_for(130, 4));
     }
 
     #[test]

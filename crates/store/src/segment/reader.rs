@@ -347,6 +347,28 @@ impl SegmentReader {
         })
     }
 
+    /// Builds and keeps the bitmaps of the targets with the most pairs, most first, as long as
+    /// they fit the budget together: a server's first queries on its most linked targets then
+    /// read words too. Returns how many targets' bitmaps are kept.
+    pub fn keep_largest_targets(&self) -> usize {
+        let hosts = self.host_count();
+        let mut targets: Vec<(usize, usize)> = (0..self.target_count())
+            .map(|t| (self.pair_range(t).len(), t))
+            .filter(|(pairs, t)| earns_bits(&self.pair_range(*t), hosts) && *pairs > 0)
+            .collect();
+        targets.sort_unstable_by(|a, b| b.cmp(a));
+        let mut bytes = 0;
+        let mut kept = 0;
+        for (pairs, t) in targets {
+            bytes += TargetBits::bytes_for(hosts, pairs);
+            if bytes > crate::BITS_BUDGET {
+                break;
+            }
+            kept += usize::from(self.target_bits(t).is_some());
+        }
+        kept
+    }
+
     /// The scalar aggregates of pair `p`'s live records (`None`: damaged).
     pub fn warm(&self, p: usize) -> Option<WarmStats> {
         let (f, i) = Self::frame_of(p);
