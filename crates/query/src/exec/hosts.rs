@@ -81,7 +81,7 @@ impl Union {
 
 /// The first index of `start..end` where `before` turns false (`before` holds on a prefix of
 /// the range), found by galloping from `start`: cheap when it is near.
-fn gallop(start: usize, end: usize, before: impl Fn(usize) -> bool) -> usize {
+pub(super) fn gallop(start: usize, end: usize, before: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi, mut step) = (start, start, 1);
     while hi < end && before(hi) {
         lo = hi + 1;

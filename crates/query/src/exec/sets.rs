@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use linkdex_store::{Snapshot, TargetBits};
 
+use super::hosts::gallop;
 use super::words::Words;
 use super::{Feed, Src};
 
@@ -92,10 +93,7 @@ impl FeedSet {
                 owned,
             } => {
                 let host = (w * 64) as u32 + bit;
-                let read = (!owned.is_empty())
-                    .then(|| owned.binary_search_by_key(&host, |o| o.0).ok())
-                    .flatten();
-                match read {
+                match owned.binary_search_by_key(&host, |o| o.0).ok() {
                     Some(i) => owned[i].1,
                     None => {
                         let all = all.pairs_word(w);
@@ -135,18 +133,10 @@ impl FeedSet {
                     return Some(owned[i].1);
                 }
                 let reader = &snap.segments[*seg as usize];
-                let (mut lo, mut hi) = (pairs.start, pairs.end);
-                while lo < hi {
-                    let mid = lo + (hi - lo) / 2;
-                    if reader.pair_from(mid) < host {
-                        lo = mid + 1;
-                    } else {
-                        hi = mid;
-                    }
-                }
+                let p = gallop(pairs.start, pairs.end, |p| reader.pair_from(p) < host);
                 Some(Src::Pair {
                     seg: *seg,
-                    p: lo as u32,
+                    p: p as u32,
                 })
             }
             SetSource::Listed(feeds) => feeds

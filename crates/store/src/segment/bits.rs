@@ -4,7 +4,6 @@
 //! of referring hosts, and a word holds dozens of them.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use super::format::Hot;
@@ -181,8 +180,8 @@ impl BitsCache {
 }
 
 /// Whether a target with these pairs earns bitmaps over `hosts` host ids.
-pub(crate) fn earns_bits(pairs: &Range<usize>, hosts: usize) -> bool {
-    pairs.len() >= BITS_MIN_PAIRS_PER_WORD * hosts.div_ceil(64).max(1)
+pub(crate) fn earns_bits(pairs: usize, hosts: usize) -> bool {
+    pairs >= BITS_MIN_PAIRS_PER_WORD * hosts.div_ceil(64).max(1)
 }
 
 #[cfg(test)]

@@ -335,7 +335,7 @@ impl SegmentReader {
     /// when the target's host column is damaged.
     pub fn target_bits(&self, t: usize) -> Option<Arc<TargetBits>> {
         let range = self.pair_range(t);
-        if !earns_bits(&range, self.host_count()) {
+        if !earns_bits(range.len(), self.host_count()) {
             return None;
         }
         self.bits.get(t, || {
@@ -354,7 +354,7 @@ impl SegmentReader {
         let hosts = self.host_count();
         let mut targets: Vec<(usize, usize)> = (0..self.target_count())
             .map(|t| (self.pair_range(t).len(), t))
-            .filter(|(pairs, t)| earns_bits(&self.pair_range(*t), hosts) && *pairs > 0)
+            .filter(|&(pairs, _)| earns_bits(pairs, hosts))
             .collect();
         targets.sort_unstable_by(|a, b| b.cmp(a));
         let mut bytes = 0;
