@@ -3,7 +3,7 @@
 
 use linkdex_model::Record;
 use linkdex_query::{parse_request, Engine};
-use linkdex_store::Index;
+use linkdex_store::{segment_file_name, Index, Manifest};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,6 +18,35 @@ fn build(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engin
         writer.commit().unwrap();
     }
     drop(writer);
+    Engine::open(dir).unwrap()
+}
+
+/// Builds an index of one segment per chunk, as written before whole pairs: each segment holds
+/// only its own chunk's observations and the manifest does not claim whole pairs, so the engine
+/// must fold keys across segments.
+fn build_folded(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engine {
+    let size = observations.len().div_ceil(chunks).max(1);
+    let mut manifest = Manifest::default();
+    for (i, chunk) in observations.chunks(size).enumerate() {
+        let alone = tempfile::tempdir().unwrap();
+        let mut writer = Index::open(alone.path()).unwrap().writer().unwrap();
+        writer.write_segment(chunk.to_vec()).unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        let mut entry = Manifest::load(alone.path()).unwrap().segments.remove(0);
+        let id = i as u64 + 1;
+        std::fs::rename(
+            alone.path().join(segment_file_name(entry.id)),
+            dir.join(segment_file_name(id)),
+        )
+        .unwrap();
+        entry.id = id;
+        entry.whole_pairs = false;
+        manifest.segments.push(entry);
+    }
+    manifest.generation = 1;
+    manifest.next_segment = manifest.segments.len() as u64 + 1;
+    manifest.store(dir).unwrap();
     Engine::open(dir).unwrap()
 }
 
@@ -97,6 +126,11 @@ proptest! {
         let chunks = rng.gen_range(2..6);
         let engine = build(many.path(), &observations, chunks);
         check(&engine, &state, &mut rng, 12, "many segments");
+
+        let folded = tempfile::tempdir().unwrap();
+        let engine_folded = build_folded(folded.path(), &observations, chunks);
+        check(&engine_folded, &state, &mut rng, 12, "many segments, written before whole pairs");
+        Index::open(folded.path()).unwrap().verify().unwrap();
 
         Index::open(many.path()).unwrap().writer().unwrap().merge_all().unwrap();
         check(&engine, &state, &mut rng, 12, "merged");

@@ -12,6 +12,7 @@ use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
 use crate::merge::MergeIter;
 use crate::runs::{run_file, sort_fold, Run, RunIter};
 use crate::segment::{verify_segment, SegmentReader, SegmentWriter};
+use crate::whole::{verify_whole, WholePairs};
 
 /// An index directory.
 #[derive(Debug, Clone)]
@@ -23,11 +24,20 @@ pub struct Index {
 pub struct Snapshot {
     pub generation: u64,
     pub segments: Vec<SegmentReader>,
+    /// [`Snapshot::whole_pairs`] of each segment.
+    whole_pairs: Vec<bool>,
 }
 
 impl Snapshot {
     pub fn record_count(&self) -> u64 {
         self.segments.iter().map(SegmentReader::record_count).sum()
+    }
+
+    /// Whether every pair of segment `seg` holds every record that pair has in the segments
+    /// before it, so that those older copies are shadowed: folding them in changes nothing
+    /// (docs/format.md, "Whole pairs").
+    pub fn whole_pairs(&self, seg: usize) -> bool {
+        self.whole_pairs.get(seg).copied().unwrap_or(false)
     }
 }
 
@@ -65,6 +75,7 @@ impl Index {
                     return Ok(Arc::new(Snapshot {
                         generation: manifest.generation,
                         segments,
+                        whole_pairs: manifest.segments.iter().map(|s| s.whole_pairs).collect(),
                     }))
                 }
                 Err(StoreError::Io { source, .. })
@@ -132,6 +143,13 @@ impl Index {
                 ));
             }
         }
+        for (i, newer) in snap.segments.iter().enumerate() {
+            if snap.whole_pairs(i) {
+                for older in &snap.segments[..i] {
+                    verify_whole(older, newer)?;
+                }
+            }
+        }
         Ok((snap.segments.len(), snap.record_count()))
     }
 }
@@ -161,7 +179,9 @@ impl IndexWriter {
         if records.is_empty() {
             return Ok(());
         }
-        self.write_sorted(sort_fold(records).into_iter().map(Ok))
+        let older = self.open_older()?;
+        let records = sort_fold(records).into_iter().map(Ok);
+        self.write_sorted(WholePairs::new(records, &older), true)
     }
 
     /// Adds a chunk of records (any order, duplicates allowed: later chunks and later records
@@ -219,13 +239,16 @@ impl IndexWriter {
                 }
             }
         });
-        let written = self.write_sorted(received.into_iter().flat_map(|batch| {
+        let merged = received.into_iter().flat_map(|batch| {
             let (records, failed) = match batch {
                 Ok(records) => (records, None),
                 Err(e) => (Vec::new(), Some(Err(e))),
             };
             records.into_iter().map(Ok).chain(failed)
-        }));
+        });
+        let written = self
+            .open_older()
+            .and_then(|older| self.write_sorted(WholePairs::new(merged, &older), true));
         // On an error the receiver is gone, so the merger stops at its next send.
         merger
             .join()
@@ -233,8 +256,22 @@ impl IndexWriter {
         written
     }
 
-    /// Writes a segment from records already in segment order with unique keys.
-    fn write_sorted(&mut self, records: impl Iterator<Item = Result<Record>>) -> Result<()> {
+    /// Every segment a new one of this writer goes after: the committed ones, then the pending
+    /// ones, oldest first.
+    fn open_older(&self) -> Result<Vec<SegmentReader>> {
+        let entries = self.manifest.segments.iter().chain(&self.pending);
+        entries
+            .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
+            .collect()
+    }
+
+    /// Writes a segment from records already in segment order with unique keys; `whole_pairs`:
+    /// whether each pair holds every record the pair has in the segments before it.
+    fn write_sorted(
+        &mut self,
+        records: impl Iterator<Item = Result<Record>>,
+        whole_pairs: bool,
+    ) -> Result<()> {
         let id = self.manifest.next_segment;
         self.manifest.next_segment += 1;
         let path = self.dir.join(segment_file_name(id));
@@ -254,6 +291,7 @@ impl IndexWriter {
             records,
             bytes,
             crc32,
+            whole_pairs,
         });
         Ok(())
     }
@@ -292,9 +330,13 @@ impl IndexWriter {
             .iter()
             .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
             .collect::<Result<_>>()?;
-        let result = self.write_sorted(MergeIter::new(
-            readers.iter().map(SegmentReader::iter).collect(),
-        ));
+        // Each pending segment went after the committed ones and the pending ones before it,
+        // with whole pairs: so does their merge.
+        let whole_pairs = old.iter().all(|s| s.whole_pairs);
+        let result = self.write_sorted(
+            MergeIter::new(readers.iter().map(SegmentReader::iter).collect()),
+            whole_pairs,
+        );
         for s in &old {
             let _ = fs::remove_file(self.dir.join(segment_file_name(s.id)));
         }
@@ -359,7 +401,8 @@ impl IndexWriter {
             Ok(r)
         });
         let id = self.manifest.next_segment;
-        self.write_sorted(merged)?;
+        // The one segment left: nothing goes before it.
+        self.write_sorted(merged, true)?;
         let entry = self
             .pending
             .pop()

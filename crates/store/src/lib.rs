@@ -9,10 +9,11 @@ mod merge;
 mod runs;
 mod segment;
 mod stats;
+mod whole;
 
 pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
-pub use manifest::{Manifest, SegmentEntry};
+pub use manifest::{segment_file_name, Manifest, SegmentEntry};
 pub use segment::{
     host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta, SegmentReader,
     StatsFrame, TargetBits, BITS_BUDGET, FORMAT_VERSION, STATS_FRAME_PAIRS,

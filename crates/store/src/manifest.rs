@@ -18,6 +18,11 @@ pub struct SegmentEntry {
     pub records: u64,
     pub bytes: u64,
     pub crc32: u32,
+    /// Whether every pair of this segment holds every record that pair has in the segments
+    /// listed before it ("whole pairs", docs/format.md). Absent in manifests written before
+    /// whole pairs, which read as `false`: their pairs are folded across segments.
+    #[serde(default)]
+    pub whole_pairs: bool,
 }
 
 /// One commit of the index. Segments are listed oldest first: for a key stored in several,

@@ -184,8 +184,9 @@ struct PatternRun {
     exact: bool,
 }
 
-/// A pair as the general path groups them: (host id, segment, pair, the run's `exact`).
-type Keyed = (u32, usize, usize, bool);
+/// A pair as the general path groups them: (host id, segment, pair, the run's `exact`, the
+/// run's target host in that segment).
+type Keyed = (u32, usize, usize, bool, usize);
 
 /// What decides whether a pair feeds one pattern.
 struct FeedRule<'p> {
@@ -453,7 +454,9 @@ impl<'s> Query<'s> {
             if by_hot & (req.include_indirect_links | !hot.indirect()) {
                 let internal = req.exclude_internal_backlinks & hot.internal();
                 put(&mut feeds, host, hot.live() & !internal);
-            } else if let Some(feed) = self.qualify(hosts, &rule, (run.seg, p, run.exact), req)? {
+            } else if let Some(feed) =
+                self.qualify(hosts, &rule, (host, run.seg, p, run.exact, run.target), req)?
+            {
                 put(&mut feeds, host, true);
                 if let Src::Owned(_) = feed.src {
                     owned.push((host, feed.src));
@@ -472,17 +475,17 @@ impl<'s> Query<'s> {
         })
     }
 
-    /// Whether pair `p` of segment `seg` (the one segment) feeds `rule`'s pattern (rules 1–5),
+    /// Whether pair `keyed` (of the one segment) feeds `rule`'s pattern (rules 1–5),
     /// and from where: its stored aggregates when they answer the request, else its records.
     fn qualify(
         &mut self,
         hosts: &Hosts<'s>,
         rule: &FeedRule,
-        (seg, p, exact): (usize, usize, bool),
+        keyed: Keyed,
         req: &Request,
     ) -> Result<Option<Feed>, StoreError> {
+        let (host, seg, p, exact, _) = keyed;
         let reader = &self.blocks.snap.segments[seg];
-        let host = hosts.checked(reader.pair_from(p))?;
         let hot = reader.hot(p);
         let internal = || match exact {
             true => hot.internal(),
@@ -497,15 +500,16 @@ impl<'s> Query<'s> {
                 p: p as u32,
             })
         } else {
-            self.aggregate_records(&[(host, seg, p, exact)], rule.pattern, req)?
+            self.aggregate_records(&[keyed], rule.pattern, req)?
         };
         Ok(src.map(|src| Feed { host, src }))
     }
 
     /// The referring hosts feeding `pattern` over several runs (rules 1–5), sorted by host id.
-    /// A host with one pair uses the pair's stored aggregates when they answer the request;
-    /// otherwise its records are read, keys stored in several segments folded (oldest first),
-    /// and the rules applied record by record.
+    /// A pair shadowed by a newer segment's whole copy is left out. A host with one pair left
+    /// uses the pair's stored aggregates when they answer the request; otherwise its records are
+    /// read, keys stored in several segments folded (oldest first), and the rules applied record
+    /// by record.
     fn feeding(
         &mut self,
         hosts: &Hosts<'s>,
@@ -519,25 +523,34 @@ impl<'s> Query<'s> {
         let internal = |host: u32, exact_bit: Option<bool>| {
             exact_bit.unwrap_or_else(|| hosts.same_site(host, &own_domain))
         };
-        let mut keyed: Vec<Keyed> = Vec::new();
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(runs.iter().map(|r| r.pairs.len()).sum());
         for run in runs {
             for (p, id) in hosts.ids(run.seg, run.pairs.clone()) {
-                keyed.push((hosts.checked(id)?, run.seg, p, run.exact));
+                keyed.push((hosts.checked(id)?, run.seg, p, run.exact, run.target));
             }
         }
         // Each run is in host order already: a stable sort merges them.
         keyed.sort();
         let mut out = Vec::with_capacity(keyed.len());
+        let mut left = Vec::new();
         for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let group = match group {
+                [_] => group,
+                all => {
+                    left.clear();
+                    left.extend(all.iter().filter(|a| !shadowed(snap, a, all)));
+                    &left[..]
+                }
+            };
             let host = group[0].0;
             let bit = match group {
-                [(_, seg, p, true)] => Some(snap.segments[*seg].hot(*p).internal()),
+                [(_, seg, p, true, _)] => Some(snap.segments[*seg].hot(*p).internal()),
                 _ => None,
             };
             if req.exclude_internal_backlinks && internal(host, bit) {
                 continue;
             }
-            if let ([(_, seg, p, _)], true) = (group, fast) {
+            if let ([(_, seg, p, _, _)], true) = (group, fast) {
                 let hot = snap.segments[*seg].hot(*p);
                 if !hot.live() {
                     continue;
@@ -604,7 +617,7 @@ impl<'s> Query<'s> {
         mut f: impl FnMut(&RecordRef<'_>),
     ) -> Result<(), StoreError> {
         let snap = self.blocks.snap;
-        if let [(_, seg, p, _)] = group {
+        if let [(_, seg, p, _, _)] = group {
             // One run: records are unique and grouped by page already; read them in place.
             let pair = snap.segments[*seg].pair(*p);
             self.blocks
@@ -616,7 +629,7 @@ impl<'s> Query<'s> {
         } else {
             // Several segments or several target hosts: fold keys, then key order groups pages.
             let mut records = Vec::new();
-            for &(_, seg, p, _) in group {
+            for &(_, seg, p, _, _) in group {
                 let pair = snap.segments[seg].pair(p);
                 self.blocks
                     .visit(seg, pair.record_start, pair.record_count, |r| {
@@ -632,6 +645,16 @@ impl<'s> Query<'s> {
         }
         Ok(())
     }
+}
+
+/// Whether pair `a` of `group` (one referring host's pairs, by segment) is shadowed: the same
+/// pair in a newer segment holds all its records (`Snapshot::whole_pairs`), so folding them in
+/// would change nothing.
+fn shadowed(snap: &Snapshot, a: &Keyed, group: &[Keyed]) -> bool {
+    let key = |k: &Keyed| snap.segments[k.1].target_key(k.4);
+    group
+        .iter()
+        .any(|b| b.1 > a.1 && snap.whole_pairs(b.1) && key(b) == key(a))
 }
 
 /// Rules 1, 2, 3 and 5 (rule 4 is per host).

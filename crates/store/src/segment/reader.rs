@@ -441,6 +441,37 @@ impl SegmentReader {
         std::str::from_utf8(self.from_host_bytes(id)).unwrap_or("")
     }
 
+    /// The id of referring host `host`, if this segment has it (a binary search of the sorted
+    /// hosts).
+    pub fn host_id(&self, host: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0u32, self.host_count() as u32);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.from_host_bytes(mid).cmp(host.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The pair of target `t` and referring host `id`, if there is one (a binary search of the
+    /// target's pairs, which are sorted by host id).
+    pub fn find_pair(&self, t: usize, id: u32) -> Option<usize> {
+        let range = self.pair_range(t);
+        let (mut lo, mut hi) = (range.start, range.end);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.pair_from(mid).cmp(&id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
     /// Referring host `id` as bytes, without the UTF-8 check (for suffix tests in hot loops).
     pub fn from_host_bytes(&self, id: u32) -> &[u8] {
         let c = &self.cols;

@@ -1,0 +1,179 @@
+//! Whole pairs: a segment a writer adds holds, for every (target host, referring host) pair it
+//! stores, every record that pair has in the segments before it, folded with the new ones.
+//!
+//! Folding keys oldest first over all segments then gives, for a pair, exactly what its newest
+//! segment holds: for a record `x` folded into `m`, `Record::merge(x, m) == m` (`m` is at least
+//! as new, holds the earlier `first_seen`, and its `prev_seen` already covers `x`). So a reader
+//! may take a pair from the newest segment that has it, with its stored aggregates, instead of
+//! reading and folding the records of every copy; older copies are *shadowed*.
+
+use std::iter::Peekable;
+use std::sync::Arc;
+
+use linkdex_model::Record;
+
+use crate::error::{Result, StoreError};
+use crate::segment::{segment_order, SegmentReader};
+
+/// Records in segment order with unique keys, each pair completed with the records the pair
+/// has in `older` segments (oldest first).
+pub(crate) struct WholePairs<'a, I: Iterator<Item = Result<Record>>> {
+    input: Peekable<I>,
+    older: Vec<Older<'a>>,
+    /// The completed pair being handed out.
+    out: std::vec::IntoIter<Record>,
+}
+
+impl<'a, I: Iterator<Item = Result<Record>>> WholePairs<'a, I> {
+    pub(crate) fn new(input: I, older: &'a [SegmentReader]) -> Self {
+        WholePairs {
+            input: input.peekable(),
+            older: older.iter().map(Older::new).collect(),
+            out: Vec::new().into_iter(),
+        }
+    }
+
+    /// The next pair of the input, completed: its records and those of its older copies,
+    /// folded by key, in key order (the segment order within a pair).
+    fn next_pair(&mut self) -> Result<Option<Vec<Record>>> {
+        let Some(first) = self.input.next().transpose()? else {
+            return Ok(None);
+        };
+        let mut old = Vec::new();
+        for segment in &mut self.older {
+            segment.pair_records(&first.domain_to, &first.domain_from, &mut old)?;
+        }
+        let mut new = vec![first];
+        while let Some(Ok(next)) = self.input.peek() {
+            let last = &new[0];
+            if next.domain_to != last.domain_to || next.domain_from != last.domain_from {
+                break;
+            }
+            new.extend(self.input.next().transpose()?);
+        }
+        if old.is_empty() {
+            return Ok(Some(new));
+        }
+        old.append(&mut new);
+        Ok(Some(Record::fold(old).into_values().collect()))
+    }
+}
+
+impl<I: Iterator<Item = Result<Record>>> Iterator for WholePairs<'_, I> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        if let Some(r) = self.out.next() {
+            return Some(Ok(r));
+        }
+        match self.next_pair() {
+            Ok(Some(pair)) => {
+                self.out = pair.into_iter();
+                self.out.next().map(Ok)
+            }
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
+
+/// One older segment, looked up pair by pair in segment order.
+struct Older<'a> {
+    reader: &'a SegmentReader,
+    /// The last target host looked up, and its index there.
+    target: Option<(String, Option<usize>)>,
+    /// The last block read, by index.
+    block: Option<(usize, Arc<Vec<Record>>)>,
+}
+
+impl<'a> Older<'a> {
+    fn new(reader: &'a SegmentReader) -> Self {
+        Older {
+            reader,
+            target: None,
+            block: None,
+        }
+    }
+
+    /// Appends the records of pair (`to`, `from`) in this segment, in key order.
+    fn pair_records(&mut self, to: &str, from: &str, out: &mut Vec<Record>) -> Result<()> {
+        let reader = self.reader;
+        let t = match &self.target {
+            Some((host, t)) if host == to => *t,
+            _ => {
+                let t = reader.target(to);
+                self.target = Some((to.to_string(), t));
+                t
+            }
+        };
+        let Some(p) = t
+            .zip(reader.host_id(from))
+            .and_then(|(t, id)| reader.find_pair(t, id))
+        else {
+            return Ok(());
+        };
+        let pair = reader.pair(p);
+        let mut index = pair.record_start;
+        let end = pair.record_start + u64::from(pair.record_count);
+        while index < end {
+            let b = reader.block_of(index);
+            let block = match &self.block {
+                Some((i, block)) if *i == b => block.clone(),
+                _ => {
+                    let block = reader.block(b)?;
+                    self.block = Some((b, block.clone()));
+                    block
+                }
+            };
+            let first = reader.block_first_record(b).unwrap_or(0);
+            let from_here = (index - first) as usize;
+            let take = ((end - index) as usize).min(block.len().saturating_sub(from_here));
+            let records = block.get(from_here..from_here + take).unwrap_or(&[]);
+            if records.is_empty() {
+                let what = format!("pair {p} points past its records");
+                return Err(StoreError::corrupt(reader.path(), 0, what));
+            }
+            out.extend_from_slice(records);
+            index += take as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Checks that `newer` holds whole every pair it shares with `older`: each record of such a
+/// pair in `older` has its key in `newer`, and folding it in changes nothing.
+pub(crate) fn verify_whole(older: &SegmentReader, newer: &SegmentReader) -> Result<()> {
+    let mut theirs = newer.iter().peekable();
+    let mut ours = Older::new(newer);
+    let mut pair: Vec<Record> = Vec::new();
+    for r in older.iter() {
+        let r = r?;
+        // Skip `newer`'s records before `r`.
+        while let Some(Ok(next)) = theirs.peek() {
+            if segment_order(next, &r) != std::cmp::Ordering::Less {
+                break;
+            }
+            theirs.next();
+        }
+        let fail = |what: &str| {
+            let what = format!("{what}: {} -> {}", r.url_from, r.url_to);
+            Err(StoreError::corrupt(newer.path(), 0, what))
+        };
+        match theirs.peek() {
+            Some(Err(_)) => return theirs.next().expect("peeked").map(|_| ()),
+            Some(Ok(next)) if segment_order(next, &r).is_eq() => {
+                if Record::merge(&r, next) != *next {
+                    return fail("a whole pair's record is older than a copy it shadows");
+                }
+            }
+            _ => {
+                pair.clear();
+                ours.pair_records(&r.domain_to, &r.domain_from, &mut pair)?;
+                if !pair.is_empty() {
+                    return fail("a whole pair lacks a record of a copy it shadows");
+                }
+            }
+        }
+    }
+    Ok(())
+}
