@@ -21,6 +21,22 @@ fn build(dir: &std::path::Path, observations: &[Record], chunks: usize) -> Engin
     Engine::open(dir).unwrap()
 }
 
+/// Builds an index from a large first import of most of `observations` and `later` small
+/// imports of the rest, one segment each.
+fn build_grown(dir: &std::path::Path, observations: &[Record], later: usize) -> Engine {
+    let index = Index::open(dir).unwrap();
+    let mut writer = index.writer().unwrap();
+    let (first, rest) = observations.split_at(observations.len() * 19 / 20);
+    writer.write_segment(first.to_vec()).unwrap();
+    writer.commit().unwrap();
+    for chunk in rest.chunks(rest.len().div_ceil(later).max(1)) {
+        writer.write_segment(chunk.to_vec()).unwrap();
+        writer.commit().unwrap();
+    }
+    drop(writer);
+    Engine::open(dir).unwrap()
+}
+
 /// Builds an index of one segment per chunk, as written before whole pairs: each segment holds
 /// only its own chunk's observations and the manifest does not claim whole pairs, so the engine
 /// must fold keys across segments.
@@ -127,6 +143,10 @@ proptest! {
         let engine = build(many.path(), &observations, chunks);
         check(&engine, &state, &mut rng, 12, "many segments");
 
+        let grown = tempfile::tempdir().unwrap();
+        let later = rng.gen_range(1..4);
+        check(&build_grown(grown.path(), &observations, later), &state, &mut rng, 12, "grown by small imports");
+
         let folded = tempfile::tempdir().unwrap();
         let engine_folded = build_folded(folded.path(), &observations, chunks);
         check(&engine_folded, &state, &mut rng, 12, "many segments, written before whole pairs");
@@ -165,6 +185,12 @@ proptest! {
         let many = tempfile::tempdir().unwrap();
         let engine = build(many.path(), &observations, 3);
         check(&engine, &state, &mut rng, 8, "many segments, wide");
+
+        let grown = tempfile::tempdir().unwrap();
+        let engine = build_grown(grown.path(), &observations, 2);
+        check(&engine, &state, &mut rng, 16, "grown by small imports, wide");
+        let gen = linkdex_testkit::gen_ranked_request;
+        check_with(&engine, &state, &mut rng, 16, "grown by small imports, ranked", gen);
     }
 
     /// Requests the engine may answer by reading a popular target's hosts in rank order: the

@@ -19,7 +19,7 @@ pub(super) struct Union {
     /// Union id → (segment, host id there) of one segment holding the host.
     reps: Vec<(u32, u32)>,
     /// Per segment: its touched host ids, sorted, and their union ids.
-    ids: Vec<(Vec<u32>, Vec<u32>)>,
+    pub(super) ids: Vec<(Vec<u32>, Vec<u32>)>,
 }
 
 impl Union {
@@ -29,6 +29,11 @@ impl Union {
         for (seg, pairs) in runs {
             touched[seg].extend(snap.segments[seg].pair_from_run(pairs));
         }
+        Union::of(snap, touched)
+    }
+
+    /// The union of the hosts `touched` (per segment, host ids there).
+    pub(super) fn of(snap: &Snapshot, mut touched: Vec<Vec<u32>>) -> Union {
         for ids in &mut touched {
             // Sorted runs, one per target host: a stable sort merges them.
             ids.sort();

@@ -2,6 +2,7 @@
 //! hosts qualify (§5), their metrics (§8), filters, order and paging (§6–7).
 
 mod by_rank;
+mod delta;
 mod hosts;
 mod sets;
 mod top;
@@ -175,6 +176,7 @@ struct Feed {
 }
 
 /// The pairs of one target host a pattern may read.
+#[derive(Clone)]
 struct PatternRun {
     seg: usize,
     target: usize,
@@ -403,16 +405,8 @@ impl<'s> Query<'s> {
     ) -> Result<FeedSet, StoreError> {
         let words = hosts.len().div_ceil(64);
         let ([run], None) = (runs, &hosts.union) else {
-            let mut feeds = Words::zeroed(words);
             let listed = self.feeding(hosts, runs, pattern, req)?;
-            for feed in &listed {
-                put(&mut feeds, feed.host, true);
-            }
-            return Ok(FeedSet {
-                feeds: Bits::Own(feeds),
-                less_internal: false,
-                source: SetSource::Listed(listed),
-            });
+            return Ok(listed_set(hosts, listed));
         };
         let rule = FeedRule {
             pattern,
@@ -517,20 +511,29 @@ impl<'s> Query<'s> {
         pattern: &Pattern,
         req: &Request,
     ) -> Result<Vec<Feed>, StoreError> {
+        let mut keyed: Vec<Keyed> = Vec::with_capacity(runs.iter().map(|r| r.pairs.len()).sum());
+        for run in runs {
+            key_run(hosts, run, &mut keyed)?;
+        }
+        // Each run is in host order already: a stable sort merges them.
+        keyed.sort();
+        self.feed_groups(hosts, &keyed, pattern, req)
+    }
+
+    /// [`Query::feeding`] of pairs grouped by host (`keyed`, sorted).
+    fn feed_groups(
+        &mut self,
+        hosts: &Hosts<'s>,
+        keyed: &[Keyed],
+        pattern: &Pattern,
+        req: &Request,
+    ) -> Result<Vec<Feed>, StoreError> {
         let snap = self.blocks.snap;
         let own_domain = registrable_domain(pattern.host()).to_string();
         let fast = stats_answer(pattern, req);
         let internal = |host: u32, exact_bit: Option<bool>| {
             exact_bit.unwrap_or_else(|| hosts.same_site(host, &own_domain))
         };
-        let mut keyed: Vec<Keyed> = Vec::with_capacity(runs.iter().map(|r| r.pairs.len()).sum());
-        for run in runs {
-            for (p, id) in hosts.ids(run.seg, run.pairs.clone()) {
-                keyed.push((hosts.checked(id)?, run.seg, p, run.exact, run.target));
-            }
-        }
-        // Each run is in host order already: a stable sort merges them.
-        keyed.sort();
         let mut out = Vec::with_capacity(keyed.len());
         let mut left = Vec::new();
         for group in keyed.chunk_by(|a, b| a.0 == b.0) {
@@ -647,6 +650,27 @@ impl<'s> Query<'s> {
     }
 }
 
+/// Appends the pairs of `run` as the general path groups them.
+fn key_run(hosts: &Hosts, run: &PatternRun, keyed: &mut Vec<Keyed>) -> Result<(), StoreError> {
+    for (p, id) in hosts.ids(run.seg, run.pairs.clone()) {
+        keyed.push((hosts.checked(id)?, run.seg, p, run.exact, run.target));
+    }
+    Ok(())
+}
+
+/// The feed set of hosts listed with their sources (in host order).
+fn listed_set(hosts: &Hosts, listed: Vec<Feed>) -> FeedSet {
+    let mut feeds = Words::zeroed(hosts.len().div_ceil(64));
+    for feed in &listed {
+        put(&mut feeds, feed.host, true);
+    }
+    FeedSet {
+        feeds: Bits::Own(feeds),
+        less_internal: false,
+        source: SetSource::Listed(listed),
+    }
+}
+
 /// Whether pair `a` of `group` (one referring host's pairs, by segment) is shadowed: the same
 /// pair in a newer segment holds all its records (`Snapshot::whole_pairs`), so folding them in
 /// would change nothing.
@@ -760,26 +784,57 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
     }
     let scalars = warm_slots.contains(&true);
     let mut q = Query::new(snap, scalars);
-    let target_runs: Vec<_> = req
-        .targets
-        .iter()
-        .map(|t| pattern_runs(snap, &t.pattern, req))
-        .collect();
-    let exclude_runs: Vec<_> = req
-        .exclude_targets
-        .iter()
+    let runs: Vec<Vec<PatternRun>> = (req.targets.iter().map(|t| &t.pattern))
+        .chain(&req.exclude_targets)
         .map(|p| pattern_runs(snap, p, req))
         .collect();
+    if delta::applies(snap, &runs) {
+        return delta::execute(&mut q, req, &rules, warm_slots, &runs);
+    }
     let union = (snap.segments.len() > 1).then(|| {
-        let runs = target_runs.iter().chain(&exclude_runs).flatten();
-        Union::new(snap, runs.map(|run| (run.seg, run.pairs.clone())))
+        Union::new(
+            snap,
+            runs.iter()
+                .flatten()
+                .map(|run| (run.seg, run.pairs.clone())),
+        )
     });
     let hosts = Hosts { snap, union };
-    let patterns: Vec<(&Pattern, &[PatternRun])> = (req.targets.iter().map(|t| &t.pattern))
+    let patterns = patterns_with(req, &runs);
+    let sets = feed_sets(&mut q, &hosts, &patterns, req)?;
+    let (total_count, rows) = rank(&mut q, &hosts, sets, req, &rules, warm_slots)?;
+    answer(&mut q, req, total_count, rows)
+}
+
+/// The request's patterns (targets, then excluded targets) with their runs.
+fn patterns_with<'a>(
+    req: &'a Request,
+    runs: &'a [Vec<PatternRun>],
+) -> Vec<(&'a Pattern, &'a [PatternRun])> {
+    (req.targets.iter().map(|t| &t.pattern))
         .chain(&req.exclude_targets)
-        .zip(target_runs.iter().chain(&exclude_runs).map(Vec::as_slice))
-        .collect();
-    let mut targets = feed_sets(&mut q, &hosts, &patterns, req)?;
+        .zip(runs.iter().map(Vec::as_slice))
+        .collect()
+}
+
+/// A returned row before its metrics: the host, how many targets it feeds, and from where.
+struct PageRow<'s> {
+    host: &'s str,
+    intersections: usize,
+    slots: Vec<Option<Src>>,
+}
+
+/// Counts the hosts qualifying under `sets` (the targets', then the excluded targets' and any
+/// more left out) and ranks them: the total, and the rows of the page `req` asks for.
+fn rank<'s>(
+    q: &mut Query<'s>,
+    hosts: &Hosts<'s>,
+    mut targets: Vec<FeedSet>,
+    req: &Request,
+    rules: &[(ResultField, bool)],
+    warm_slots: Vec<bool>,
+) -> Result<(u64, Vec<PageRow<'s>>), StoreError> {
+    let snap = q.blocks.snap;
     let excludes = targets.split_off(req.targets.len());
     let threshold = req.threshold().max(1);
     let all = threshold == targets.len();
@@ -790,12 +845,20 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
         at_least: vec![0; threshold],
     };
     let words = hosts.len().div_ceil(64);
-    let mut top = Top::new(req, &rules, &hosts, warm_slots);
+    let mut top = Top::new(req, rules, hosts, warm_slots);
+    let rows = |top: &Top, page: Vec<Ranked>| -> Vec<PageRow<'s>> {
+        let row = |r: Ranked| PageRow {
+            host: hosts.name(r.id),
+            intersections: r.intersections,
+            slots: top.slots(&r).to_vec(),
+        };
+        page.into_iter().map(row).collect()
+    };
     // Ordered by one target's rank, whose hosts its segment keeps in rank order: count the
     // qualifying hosts word by word, and read the page from the front of that order, unless
     // so few qualify that ranking each is cheaper than looking for them.
     let plan = match &req.filters {
-        None => rank_plan(&rules, all),
+        None => rank_plan(rules, all),
         Some(_) => None,
     };
     if let Some((plan, bits)) = plan.and_then(|p| targets[p.slot].kept().map(|b| (p, b))) {
@@ -806,7 +869,7 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
                 .into_iter()
                 .map(|(host, n)| top.row(host, n, targets.iter().map(|t| t.src_of(snap, host))))
                 .collect();
-            return answer(&mut q, &hosts, req, &top, total, page);
+            return Ok((total, rows(&top, page)));
         }
     }
     // Else every qualifying host is ranked, in id order.
@@ -826,28 +889,26 @@ pub fn execute(snap: &Snapshot, req: &Request) -> Result<Answer, StoreError> {
                 targets: &targets,
                 before: &before,
             };
-            top.offer(&q, n, &at)?;
+            top.offer(q, n, &at)?;
         }
         for (set, before) in targets.iter().zip(&mut before) {
             set.advance(w, before);
         }
     }
     let (total_count, page) = top.finish();
-    answer(&mut q, &hosts, req, &top, total_count, page)
+    Ok((total_count, rows(&top, page)))
 }
 
-/// The answer of `page` (in order) of `total_count` kept hosts: their full metrics.
+/// The answer of `rows` (the page, in order) of `total_count` kept hosts: their full metrics.
 fn answer(
     q: &mut Query,
-    hosts: &Hosts,
     req: &Request,
-    top: &Top,
     total_count: u64,
-    page: Vec<Ranked>,
+    rows: Vec<PageRow>,
 ) -> Result<Answer, StoreError> {
     let mut pairs = Vec::new();
-    for row in &page {
-        for (src, target) in top.slots(row).iter().zip(&req.targets) {
+    for row in &rows {
+        for (src, target) in row.slots.iter().zip(&req.targets) {
             match *src {
                 Some(Src::Pair { seg, p }) => pairs.push((seg, p)),
                 Some(Src::Owned(i)) => q.load_owned(i, &target.pattern, req)?,
@@ -856,18 +917,22 @@ fn answer(
         }
     }
     q.load_pairs(pairs)?;
-    let rows = page
+    let rows = rows
         .iter()
         .map(|row| Row {
             intersections: row.intersections,
-            metrics: top
-                .slots(row)
+            metrics: row
+                .slots
                 .iter()
                 .map(|s| {
                     s.map(|s| {
-                        let host = hosts.name(row.id);
                         let stats = q.stats(s);
-                        Metrics::from_stats(host, stats, req.rank_scale, req.internal_list_limit)
+                        Metrics::from_stats(
+                            row.host,
+                            stats,
+                            req.rank_scale,
+                            req.internal_list_limit,
+                        )
                     })
                 })
                 .collect(),

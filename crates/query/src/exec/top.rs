@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use linkdex_store::{StoreError, WarmStats};
 
 use super::sets::At;
-use super::{Hosts, Query, Src};
+use super::{needs_stats, Hosts, Query, Src};
 use crate::fields::{FieldValue, ResultField, TARGET_METRICS};
 use crate::metrics::{reported_rank, stats_value};
 use crate::request::{RankScale, Request};
@@ -248,22 +248,60 @@ impl<'s> Candidate<'_, 's> {
     pub(super) fn value(&self, field: ResultField) -> FieldValue<'s> {
         match field {
             ResultField::IntersectionsCount => FieldValue::Num(self.intersections as f64),
-            ResultField::Metric { slot, metric } => match self.at.src(slot) {
-                None => FieldValue::Null,
-                Some(src) if TARGET_METRICS[metric].0 == "rank" => {
-                    FieldValue::Num(f64::from(self.rank(src)))
-                }
-                Some(_) if TARGET_METRICS[metric].0 == "target" => {
-                    FieldValue::Str(self.hosts.name(self.id))
-                }
-                Some(src) => self
-                    .warm
-                    .get(slot)
-                    .and_then(Option::as_ref)
-                    .map_or(FieldValue::Null, |w| stats_value(w, self.rank(src), metric)),
-            },
+            ResultField::Metric { slot, metric } => metric_value(
+                self.at.src(slot),
+                metric,
+                |src| self.rank(src),
+                || self.hosts.name(self.id),
+                self.warm.get(slot).and_then(Option::as_ref),
+            ),
         }
     }
+}
+
+/// Target metric `metric` of a host fed from `src` (`None`: not fed), from its reported rank,
+/// its name, and for the other metrics its scalar aggregates.
+fn metric_value<'s>(
+    src: Option<Src>,
+    metric: usize,
+    rank: impl Fn(Src) -> u16,
+    host: impl FnOnce() -> &'s str,
+    warm: Option<&WarmStats>,
+) -> FieldValue<'s> {
+    match src {
+        None => FieldValue::Null,
+        Some(src) if TARGET_METRICS[metric].0 == "rank" => FieldValue::Num(f64::from(rank(src))),
+        Some(_) if TARGET_METRICS[metric].0 == "target" => FieldValue::Str(host()),
+        Some(src) => warm.map_or(FieldValue::Null, |w| stats_value(w, rank(src), metric)),
+    }
+}
+
+/// The sort key of a row ranked elsewhere (`host` feeding `intersections` targets from
+/// `slots`), to merge pages ranked apart: compare keys with [`compare`], then hosts' bytes.
+pub(super) fn row_values<'s>(
+    q: &Query<'s>,
+    req: &Request,
+    rules: &[(ResultField, bool)],
+    (host, intersections, slots): (&'s str, usize, &[Option<Src>]),
+) -> Result<Vec<FieldValue<'s>>, StoreError> {
+    let rank = |src| reported_rank(q.rank(src), req.rank_scale);
+    let value = |&(field, _): &(ResultField, bool)| match field {
+        ResultField::IntersectionsCount => Ok(FieldValue::Num(intersections as f64)),
+        ResultField::Metric { slot, metric } => {
+            let warm = match slots[slot] {
+                Some(src) if needs_stats(field) => Some(q.warm(src)?),
+                _ => None,
+            };
+            Ok(metric_value(
+                slots[slot],
+                metric,
+                rank,
+                || host,
+                warm.as_ref(),
+            ))
+        }
+    };
+    rules.iter().map(value).collect()
 }
 
 /// Order by the rules (nulls and missing targets last in both directions).
