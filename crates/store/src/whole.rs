@@ -13,7 +13,7 @@ use std::sync::Arc;
 use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
-use crate::segment::{segment_order, SegmentReader};
+use crate::segment::{same_target_order, SegmentReader};
 
 /// Records in segment order with unique keys, each pair completed with the records the pair
 /// has in `older` segments (oldest first).
@@ -141,37 +141,34 @@ impl<'a> Older<'a> {
 }
 
 /// Checks that `newer` holds whole every pair it shares with `older`: each record of such a
-/// pair in `older` has its key in `newer`, and folding it in changes nothing.
+/// pair in `older` has its key in `newer`, and folding it in changes nothing. Reads `newer`
+/// whole and, of `older`, only the pairs they share.
 pub(crate) fn verify_whole(older: &SegmentReader, newer: &SegmentReader) -> Result<()> {
-    let mut theirs = newer.iter().peekable();
-    let mut ours = Older::new(newer);
-    let mut pair: Vec<Record> = Vec::new();
-    for r in older.iter() {
-        let r = r?;
-        // Skip `newer`'s records before `r`.
-        while let Some(Ok(next)) = theirs.peek() {
-            if segment_order(next, &r) != std::cmp::Ordering::Less {
+    let mut old = Older::new(older);
+    let (mut pair, mut theirs): (Vec<Record>, Vec<Record>) = (Vec::new(), Vec::new());
+    let mut records = newer.iter().peekable();
+    while let Some(first) = records.next().transpose()? {
+        pair.clear();
+        pair.push(first);
+        while let Some(Ok(next)) = records.peek() {
+            if next.domain_to != pair[0].domain_to || next.domain_from != pair[0].domain_from {
                 break;
             }
-            theirs.next();
+            pair.extend(records.next().transpose()?);
         }
-        let fail = |what: &str| {
-            let what = format!("{what}: {} -> {}", r.url_from, r.url_to);
-            Err(StoreError::corrupt(newer.path(), 0, what))
-        };
-        match theirs.peek() {
-            Some(Err(_)) => return theirs.next().expect("peeked").map(|_| ()),
-            Some(Ok(next)) if segment_order(next, &r).is_eq() => {
-                if Record::merge(&r, next) != *next {
-                    return fail("a whole pair's record is older than a copy it shadows");
-                }
-            }
-            _ => {
-                pair.clear();
-                ours.pair_records(&r.domain_to, &r.domain_from, &mut pair)?;
-                if !pair.is_empty() {
-                    return fail("a whole pair lacks a record of a copy it shadows");
-                }
+        theirs.clear();
+        old.pair_records(&pair[0].domain_to, &pair[0].domain_from, &mut theirs)?;
+        for r in &theirs {
+            // A pair's records are in key order (verified for each segment on its own).
+            let found = pair.binary_search_by(|x| same_target_order(x, r));
+            let fail = |what: &str| {
+                let what = format!("{what}: {} -> {}", r.url_from, r.url_to);
+                Err(StoreError::corrupt(newer.path(), 0, what))
+            };
+            match found {
+                Ok(i) if Record::merge(r, &pair[i]) == pair[i] => {}
+                Ok(_) => return fail("a whole pair's record is older than a copy it shadows"),
+                Err(_) => return fail("a whole pair lacks a record of a copy it shadows"),
             }
         }
     }

@@ -83,46 +83,63 @@ proptest! {
     }
 }
 
-/// A segment that claims whole pairs but lacks an older copy's record fails `verify`.
-#[test]
-fn verify_finds_a_pair_that_is_not_whole() {
-    let old = Record::new("https://a.example/1", "https://t.example/", 1_700_000_000).unwrap();
-    let new = Record::new("https://a.example/2", "https://t.example/", 1_700_000_100).unwrap();
-    // Two single-segment indexes, so the second segment is written without the first.
-    let dirs: Vec<_> = [&old, &new]
-        .iter()
-        .map(|r| {
-            let dir = tempfile::tempdir().unwrap();
-            let mut w = Index::open(dir.path()).unwrap().writer().unwrap();
-            w.write_segment(vec![(*r).clone()]).unwrap();
-            w.commit().unwrap();
-            dir
-        })
-        .collect();
+/// Joins single-segment indexes, one per record list, into one index whose later segments
+/// claim whole pairs (they were written without the earlier ones, so they may not be).
+fn joined(parts: &[Vec<Record>]) -> (tempfile::TempDir, Manifest) {
     let joined = tempfile::tempdir().unwrap();
     let mut manifest = Manifest::default();
-    for (i, dir) in dirs.iter().enumerate() {
+    for (i, records) in parts.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Index::open(dir.path()).unwrap().writer().unwrap();
+        w.write_segment(records.clone()).unwrap();
+        w.commit().unwrap();
+        drop(w);
         let mut entry = Manifest::load(dir.path()).unwrap().segments.remove(0);
+        let id = i as u64 + 1;
         std::fs::rename(
             dir.path().join(segment_file_name(entry.id)),
-            joined.path().join(segment_file_name(i as u64 + 1)),
+            joined.path().join(segment_file_name(id)),
         )
         .unwrap();
-        entry.id = i as u64 + 1;
+        entry.id = id;
         entry.whole_pairs = true;
         manifest.segments.push(entry);
     }
     manifest.generation = 1;
-    manifest.next_segment = 3;
+    manifest.next_segment = parts.len() as u64 + 1;
     manifest.store(joined.path()).unwrap();
-    let index = Index::open(joined.path()).unwrap();
+    (joined, manifest)
+}
+
+/// A segment that claims whole pairs but lacks an older copy's record, or holds an older
+/// observation than the copy it shadows, fails `verify`.
+#[test]
+fn verify_finds_a_pair_that_is_not_whole() {
+    let record = |url_from: &str, seen: i64| {
+        Record::new(url_from, "https://t.example/", 1_700_000_000 + seen).unwrap()
+    };
+    let (dir, mut manifest) = joined(&[
+        vec![record("https://a.example/1", 0)],
+        vec![record("https://a.example/2", 100)],
+    ]);
+    let index = Index::open(dir.path()).unwrap();
     let err = index.verify().unwrap_err().to_string();
     assert!(err.contains("lacks a record"), "{err}");
-
     // The same files, not claiming whole pairs (as written before them): consistent.
     manifest.segments[1].whole_pairs = false;
-    manifest.store(joined.path()).unwrap();
+    manifest.store(dir.path()).unwrap();
     index.verify().unwrap();
+
+    let (dir, _) = joined(&[
+        vec![record("https://a.example/1", 100)],
+        vec![record("https://a.example/1", 0)],
+    ]);
+    let err = Index::open(dir.path())
+        .unwrap()
+        .verify()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("older than a copy"), "{err}");
 }
 
 /// A manifest written before whole pairs has no flag: its segments are folded, not shadowed.
