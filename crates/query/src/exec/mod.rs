@@ -234,8 +234,8 @@ struct Query<'s> {
     owned: Vec<Owned>,
     /// The pairs of every owned source, each source's a range of it.
     groups: Vec<Keyed>,
-    /// Scalar aggregates of recently read stats frames, direct-mapped by (segment, frame):
-    /// each target's pairs are read in order, so a frame is decoded once for all its pairs.
+    /// The last pair read of recently read stats frames' scalar aggregates, direct-mapped by
+    /// (segment, frame).
     warm_frames: RefCell<Vec<Option<WarmFrame>>>,
     /// Whether filters or the order read scalar metrics besides the rank: then aggregates built
     /// from records are complete from the start; otherwise only their rank mass is summed, and
@@ -243,8 +243,9 @@ struct Query<'s> {
     scalars: bool,
 }
 
-/// The scalar aggregates of one stats frame's pairs, by (segment, frame).
-type WarmFrame = ((u32, usize), Vec<WarmStats>);
+/// Where the scalar aggregates of the last pair read of a stats frame end: (segment, frame),
+/// the pair's place in the frame, and the byte after its entry.
+type WarmFrame = ((u32, usize), usize, usize);
 
 /// Pairs whose aggregates are worth decoding on two threads.
 const PARALLEL_LOAD: usize = 32;
@@ -368,15 +369,24 @@ impl<'s> Query<'s> {
                 let reader = &self.blocks.snap.segments[seg as usize];
                 let (f, i) = SegmentReader::frame_of(p as usize);
                 let slot = (seg as usize * 7919 + f) % WARM_FRAMES;
+                // Each target's pairs are read in order: the next pair of the same frame is
+                // found by skipping from the last one read, so a frame's bytes are read once and
+                // only the pairs asked for are decoded.
                 let mut frames = self.warm_frames.borrow_mut();
-                if frames[slot]
-                    .as_ref()
-                    .is_none_or(|(key, _)| *key != (seg, f))
-                {
-                    frames[slot] = reader.warm_frame(f).map(|w| ((seg, f), w));
-                }
-                let warm = frames[slot].as_ref().and_then(|(_, w)| w.get(i));
-                warm.cloned().ok_or_else(|| {
+                let (from, skip) = match frames[slot] {
+                    Some((key, last, after)) if key == (seg, f) && i > last => {
+                        (after, i - last - 1)
+                    }
+                    _ => (0, i),
+                };
+                let bytes = reader.warm_bytes(f).unwrap_or_default();
+                let mut rest = bytes.get(from..).and_then(|b| WarmStats::skip(b, skip));
+                let warm = rest.as_mut().and_then(WarmStats::decode);
+                frames[slot] = match (&warm, rest) {
+                    (Some(_), Some(rest)) => Some(((seg, f), i, bytes.len() - rest.len())),
+                    _ => None,
+                };
+                warm.ok_or_else(|| {
                     StoreError::corrupt(reader.path(), 0, format!("scalars of pair {p} damaged"))
                 })
             }

@@ -372,33 +372,12 @@ impl SegmentReader {
     /// The scalar aggregates of pair `p`'s live records (`None`: damaged).
     pub fn warm(&self, p: usize) -> Option<WarmStats> {
         let (f, i) = Self::frame_of(p);
-        let mut rest = self.warm_bytes(f)?;
-        for _ in 0..i {
-            rest = postcard::take_from_bytes::<WarmStats>(rest).ok()?.1;
-        }
-        postcard::take_from_bytes(rest).ok().map(|(w, _)| w)
+        WarmStats::decode(&mut WarmStats::skip(self.warm_bytes(f)?, i)?)
     }
 
-    /// The scalar aggregates of every pair of stats frame `f`, in pair order (`None`: damaged):
-    /// for readers of many pairs in order, which would otherwise decode a frame's first pairs
-    /// again for each later one.
-    pub fn warm_frame(&self, f: usize) -> Option<Vec<WarmStats>> {
-        let pairs = self
-            .pair_count()
-            .checked_sub(f * STATS_FRAME_PAIRS)?
-            .min(STATS_FRAME_PAIRS);
-        let mut rest = self.warm_bytes(f)?;
-        let mut out = Vec::with_capacity(pairs);
-        for _ in 0..pairs {
-            let (warm, next) = postcard::take_from_bytes::<WarmStats>(rest).ok()?;
-            out.push(warm);
-            rest = next;
-        }
-        Some(out)
-    }
-
-    /// The encoded scalar aggregates of stats frame `f`'s pairs.
-    fn warm_bytes(&self, f: usize) -> Option<&[u8]> {
+    /// The encoded scalar aggregates of stats frame `f`'s pairs, one [`WarmStats`] entry after
+    /// another (read with [`WarmStats::skip`] and [`WarmStats::decode`]).
+    pub fn warm_bytes(&self, f: usize) -> Option<&[u8]> {
         let offsets = self.col(&self.cols.warm_offsets);
         let warm = self.col(&self.cols.warm);
         let start = u64_at(offsets, f) as usize;
