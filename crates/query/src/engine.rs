@@ -37,20 +37,22 @@ impl Engine {
         if let Some(s) = current.as_ref().filter(|s| s.generation == generation) {
             return Ok(s.clone());
         }
-        let snap = self.index.snapshot()?;
+        // Segments the new commit still lists keep their open readers, and their bitmaps.
+        let snap = self.index.snapshot_after(current.as_deref())?;
         *current = Some(snap.clone());
         Ok(snap)
     }
 
-    /// Builds and keeps, for the newest commit, the bitmaps of the most linked targets (as many
-    /// as the segment's budget holds), so that the first queries on them are as fast as the
-    /// next. Only a commit of one segment reads them. Returns how many targets were prepared.
+    /// Builds and keeps, for the newest commit, the bitmaps of the most linked targets of its
+    /// first segment (as many as the segment's budget holds), so that the first queries on them
+    /// are as fast as the next: one segment, or a first one grown by smaller imports, reads them.
+    /// Returns how many targets were prepared.
     pub fn keep_largest_targets(&self) -> Result<usize, StoreError> {
         let snap = self.snapshot()?;
-        Ok(match &snap.segments[..] {
-            [segment] => segment.keep_largest_targets(),
-            _ => 0,
-        })
+        Ok(snap
+            .segments
+            .first()
+            .map_or(0, |segment| segment.keep_largest_targets()))
     }
 
     /// Runs a validated request on the newest commit.

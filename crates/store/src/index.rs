@@ -23,21 +23,21 @@ pub struct Index {
 /// One commit, open for reading. Segments oldest first.
 pub struct Snapshot {
     pub generation: u64,
-    pub segments: Vec<SegmentReader>,
-    /// [`Snapshot::whole_pairs`] of each segment.
-    whole_pairs: Vec<bool>,
+    pub segments: Vec<Arc<SegmentReader>>,
+    /// Each segment's manifest entry.
+    entries: Vec<SegmentEntry>,
 }
 
 impl Snapshot {
     pub fn record_count(&self) -> u64 {
-        self.segments.iter().map(SegmentReader::record_count).sum()
+        self.segments.iter().map(|s| s.record_count()).sum()
     }
 
     /// Whether every pair of segment `seg` holds every record that pair has in the segments
     /// before it, so that those older copies are shadowed: folding them in changes nothing
     /// (docs/format.md, "Whole pairs").
     pub fn whole_pairs(&self, seg: usize) -> bool {
-        self.whole_pairs.get(seg).copied().unwrap_or(false)
+        self.entries.get(seg).is_some_and(|e| e.whole_pairs)
     }
 }
 
@@ -62,20 +62,35 @@ impl Index {
     /// Opens the current commit. A concurrent commit may delete a segment between reading the
     /// manifest and opening it; then the newer manifest is read again.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        self.snapshot_after(None)
+    }
+
+    /// [`Index::snapshot`], keeping the open readers of `before`'s segments that the current
+    /// commit still lists, with what they keep (a popular target's bitmaps).
+    pub fn snapshot_after(&self, before: Option<&Snapshot>) -> Result<Arc<Snapshot>> {
         let mut attempt = 0;
         loop {
             let manifest = Manifest::load(&self.dir)?;
-            let opened: Result<Vec<SegmentReader>> = manifest
-                .segments
-                .iter()
-                .map(|s| SegmentReader::open(&self.dir.join(segment_file_name(s.id))))
-                .collect();
+            let open = |entry: &SegmentEntry| -> Result<Arc<SegmentReader>> {
+                let kept = before.and_then(|b| {
+                    let i = b.entries.iter().position(|e| same_file(e, entry))?;
+                    Some(b.segments[i].clone())
+                });
+                match kept {
+                    Some(reader) => Ok(reader),
+                    None => Ok(Arc::new(SegmentReader::open(
+                        &self.dir.join(segment_file_name(entry.id)),
+                    )?)),
+                }
+            };
+            let opened: Result<Vec<Arc<SegmentReader>>> =
+                manifest.segments.iter().map(open).collect();
             match opened {
                 Ok(segments) => {
                     return Ok(Arc::new(Snapshot {
                         generation: manifest.generation,
                         segments,
-                        whole_pairs: manifest.segments.iter().map(|s| s.whole_pairs).collect(),
+                        entries: manifest.segments,
                     }))
                 }
                 Err(StoreError::Io { source, .. })
@@ -152,6 +167,12 @@ impl Index {
         }
         Ok((snap.segments.len(), snap.record_count()))
     }
+}
+
+/// Whether two manifest entries name the same segment file (ids are not reused, and the
+/// size and checksum guard against a directory rebuilt under the same names).
+fn same_file(a: &SegmentEntry, b: &SegmentEntry) -> bool {
+    (a.id, a.bytes, a.crc32) == (b.id, b.bytes, b.crc32)
 }
 
 /// Records the merging thread hands over at a time.
