@@ -15,8 +15,8 @@ pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
 pub use manifest::{segment_file_name, Manifest, SegmentEntry};
 pub use segment::{
-    host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta, SegmentReader,
-    StatsFrame, TargetBits, BITS_BUDGET, FORMAT_VERSION, STATS_FRAME_PAIRS,
+    gallop, host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta,
+    SegmentReader, StatsFrame, TargetBits, BITS_BUDGET, FORMAT_VERSION, STATS_FRAME_PAIRS,
 };
 pub use stats::{
     rank_mass, scale, unscale, ColdStats, PageCounts, PairStats, StatsBuilder, WarmStats,

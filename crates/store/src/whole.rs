@@ -18,7 +18,7 @@ use crate::segment::{same_target_order, SegmentReader};
 /// Records in segment order with unique keys, each pair completed with the records the pair
 /// has in `older` segments (oldest first).
 pub(crate) struct WholePairs<'a, I: Iterator<Item = Result<Record>>> {
-    input: Peekable<I>,
+    input: Pairs<I>,
     older: Vec<Older<'a>>,
     /// The completed pair being handed out.
     out: std::vec::IntoIter<Record>,
@@ -27,7 +27,7 @@ pub(crate) struct WholePairs<'a, I: Iterator<Item = Result<Record>>> {
 impl<'a, I: Iterator<Item = Result<Record>>> WholePairs<'a, I> {
     pub(crate) fn new(input: I, older: &'a [SegmentReader]) -> Self {
         WholePairs {
-            input: input.peekable(),
+            input: Pairs(input.peekable()),
             older: older.iter().map(Older::new).collect(),
             out: Vec::new().into_iter(),
         }
@@ -36,20 +36,12 @@ impl<'a, I: Iterator<Item = Result<Record>>> WholePairs<'a, I> {
     /// The next pair of the input, completed: its records and those of its older copies,
     /// folded by key, in key order (the segment order within a pair).
     fn next_pair(&mut self) -> Result<Option<Vec<Record>>> {
-        let Some(first) = self.input.next().transpose()? else {
+        let Some(mut new) = self.input.next().transpose()? else {
             return Ok(None);
         };
         let mut old = Vec::new();
         for segment in &mut self.older {
-            segment.pair_records(&first.domain_to, &first.domain_from, &mut old)?;
-        }
-        let mut new = vec![first];
-        while let Some(Ok(next)) = self.input.peek() {
-            let last = &new[0];
-            if next.domain_to != last.domain_to || next.domain_from != last.domain_from {
-                break;
-            }
-            new.extend(self.input.next().transpose()?);
+            segment.pair_records(&new[0].domain_to, &new[0].domain_from, &mut old)?;
         }
         if old.is_empty() {
             return Ok(Some(new));
@@ -74,6 +66,27 @@ impl<I: Iterator<Item = Result<Record>>> Iterator for WholePairs<'_, I> {
             Ok(None) => None,
             Err(e) => Some(Err(e)),
         }
+    }
+}
+
+/// Records in segment order, a pair's at a time.
+struct Pairs<I: Iterator<Item = Result<Record>>>(Peekable<I>);
+
+impl<I: Iterator<Item = Result<Record>>> Iterator for Pairs<I> {
+    type Item = Result<Vec<Record>>;
+
+    fn next(&mut self) -> Option<Result<Vec<Record>>> {
+        let mut pair = match self.0.next()? {
+            Ok(first) => vec![first],
+            Err(e) => return Some(Err(e)),
+        };
+        while let Some(Ok(next)) = self.0.peek() {
+            if next.domain_to != pair[0].domain_to || next.domain_from != pair[0].domain_from {
+                break;
+            }
+            pair.extend(self.0.next().and_then(Result::ok));
+        }
+        Some(Ok(pair))
     }
 }
 
@@ -113,10 +126,8 @@ impl<'a> Older<'a> {
             return Ok(());
         };
         let pair = reader.pair(p);
-        let mut index = pair.record_start;
-        let end = pair.record_start + u64::from(pair.record_count);
-        while index < end {
-            let b = reader.block_of(index);
+        for span in reader.block_spans(pair.record_start, pair.record_count) {
+            let (b, records) = span?;
             let block = match &self.block {
                 Some((i, block)) if *i == b => block.clone(),
                 _ => {
@@ -125,16 +136,11 @@ impl<'a> Older<'a> {
                     block
                 }
             };
-            let first = reader.block_first_record(b).unwrap_or(0);
-            let from_here = (index - first) as usize;
-            let take = ((end - index) as usize).min(block.len().saturating_sub(from_here));
-            let records = block.get(from_here..from_here + take).unwrap_or(&[]);
-            if records.is_empty() {
-                let what = format!("pair {p} points past its records");
+            let Some(records) = block.get(records) else {
+                let what = format!("pair {p} points past its block");
                 return Err(StoreError::corrupt(reader.path(), 0, what));
-            }
+            };
             out.extend_from_slice(records);
-            index += take as u64;
         }
         Ok(())
     }
@@ -145,17 +151,9 @@ impl<'a> Older<'a> {
 /// whole and, of `older`, only the pairs they share.
 pub(crate) fn verify_whole(older: &SegmentReader, newer: &SegmentReader) -> Result<()> {
     let mut old = Older::new(older);
-    let (mut pair, mut theirs): (Vec<Record>, Vec<Record>) = (Vec::new(), Vec::new());
-    let mut records = newer.iter().peekable();
-    while let Some(first) = records.next().transpose()? {
-        pair.clear();
-        pair.push(first);
-        while let Some(Ok(next)) = records.peek() {
-            if next.domain_to != pair[0].domain_to || next.domain_from != pair[0].domain_from {
-                break;
-            }
-            pair.extend(records.next().transpose()?);
-        }
+    let mut theirs = Vec::new();
+    for pair in Pairs(newer.iter().peekable()) {
+        let pair = pair?;
         theirs.clear();
         old.pair_records(&pair[0].domain_to, &pair[0].domain_from, &mut theirs)?;
         for r in &theirs {

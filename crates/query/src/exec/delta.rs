@@ -103,13 +103,11 @@ pub(super) fn execute<'s>(
     // The touched hosts over every segment.
     if touched.iter().any(|ids| !ids.is_empty()) {
         touched[0] = in_first;
+        let union = Union::of(snap, touched);
+        let (first_ids, first_union_ids) = union.ids[0].clone();
         let hosts = Hosts {
             snap,
-            union: Some(Union::of(snap, touched)),
-        };
-        let (first_ids, first_union_ids) = match &hosts.union {
-            Some(union) => union.ids[0].clone(),
-            None => (Vec::new(), Vec::new()),
+            union: Some(union),
         };
         let mut sets = Vec::with_capacity(runs.len());
         for (pattern, runs) in patterns_with(req, runs) {

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use linkdex_model::registrable_domain;
+pub(super) use linkdex_store::gallop;
 use linkdex_store::{Snapshot, StoreError};
 
 pub(super) struct Hosts<'s> {
@@ -82,26 +83,6 @@ impl Union {
             .collect();
         Union { reps, ids }
     }
-}
-
-/// The first index of `start..end` where `before` turns false (`before` holds on a prefix of
-/// the range), found by galloping from `start`: cheap when it is near.
-pub(super) fn gallop(start: usize, end: usize, before: impl Fn(usize) -> bool) -> usize {
-    let (mut lo, mut hi, mut step) = (start, start, 1);
-    while hi < end && before(hi) {
-        lo = hi + 1;
-        hi = lo.saturating_add(step).min(end);
-        step *= 2;
-    }
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if before(mid) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
 }
 
 impl<'s> Hosts<'s> {

@@ -87,10 +87,8 @@ impl<'a> Blocks<'a> {
             offset: 0,
             what: what.into(),
         };
-        let mut index = start;
-        let end = start + u64::from(count);
-        while index < end {
-            let b = reader.block_of(index);
+        for span in reader.block_spans(start, count) {
+            let (b, records) = span?;
             if !self.cache.contains_key(&(seg, b)) {
                 if self.order.len() == BLOCK_CACHE {
                     if let Some(old) = self.order.pop_front().and_then(|k| self.cache.remove(&k)) {
@@ -105,29 +103,22 @@ impl<'a> Blocks<'a> {
             let Some(cached) = self.cache.get_mut(&(seg, b)) else {
                 return Err(corrupt("block not cached"));
             };
-            let first = reader.block_first_record(b).unwrap_or(u64::MAX);
-            if first > index {
-                return Err(corrupt("record outside every block"));
-            }
-            let from = (index - first) as usize;
-            let take = ((end - index) as usize).min(cached.block.len().saturating_sub(from));
-            if take == 0 {
+            if records.end > cached.block.len() {
                 return Err(corrupt("record run past its block"));
             }
-            if cached.next > from {
+            if cached.next > records.start {
                 (cached.next, cached.at) = (0, cached.block.first());
             }
-            while cached.next < from + take {
+            while cached.next < records.end {
                 let (r, next_at) = cached
                     .block
                     .read(cached.at)
                     .ok_or_else(|| corrupt("record does not decode"))?;
-                if cached.next >= from {
+                if cached.next >= records.start {
                     f(&r);
                 }
                 (cached.next, cached.at) = (cached.next + 1, next_at);
             }
-            index += take as u64;
         }
         Ok(())
     }

@@ -8,6 +8,6 @@ mod writer;
 
 pub use bits::{TargetBits, BITS_BUDGET};
 pub use format::{host_order_key, Hot, Pair, SegmentMeta, FORMAT_VERSION, STATS_FRAME_PAIRS};
-pub use reader::{RawBlock, SegmentReader, StatsFrame};
+pub use reader::{gallop, RawBlock, SegmentReader, StatsFrame};
 pub use verify::verify_segment;
 pub use writer::{same_target_order, segment_order, SegmentWriter};

@@ -102,6 +102,34 @@ impl RawBlock {
     }
 }
 
+/// The first index of `start..end` where `before` turns false (`before` holds on a prefix of
+/// the range), found by galloping from `start`: cheap when it is near, as when a sorted list
+/// of keys is looked up in a sorted column.
+pub fn gallop(start: usize, end: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi, mut step) = (start, start, 1);
+    while hi < end && before(hi) {
+        lo = hi + 1;
+        hi = lo.saturating_add(step).min(end);
+        step *= 2;
+    }
+    partition_point(lo..hi, before)
+}
+
+/// The first index of `range` where `pred` fails (`pred` true on a prefix of it): a binary
+/// search over a column read in place.
+fn partition_point(range: Range<usize>, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (range.start, range.end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 thread_local! {
     /// One decompression context per thread, reused across frames.
     static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
@@ -281,16 +309,7 @@ impl SegmentReader {
 
     /// The first target whose key fails `pred` (keys are sorted, `pred` true on a prefix).
     fn partition(&self, pred: impl Fn(&str) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.target_count());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if pred(self.target_key(mid)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+        partition_point(0..self.target_count(), |t| pred(self.target_key(t)))
     }
 
     pub fn target_count(&self) -> usize {
@@ -423,32 +442,17 @@ impl SegmentReader {
     /// The id of referring host `host`, if this segment has it (a binary search of the sorted
     /// hosts).
     pub fn host_id(&self, host: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0u32, self.host_count() as u32);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.from_host_bytes(mid).cmp(host.as_bytes()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        let bytes = |i: usize| self.from_host_bytes(i as u32);
+        let i = partition_point(0..self.host_count(), |i| bytes(i) < host.as_bytes());
+        (i < self.host_count() && bytes(i) == host.as_bytes()).then_some(i as u32)
     }
 
     /// The pair of target `t` and referring host `id`, if there is one (a binary search of the
     /// target's pairs, which are sorted by host id).
     pub fn find_pair(&self, t: usize, id: u32) -> Option<usize> {
-        let range = self.pair_range(t);
-        let (mut lo, mut hi) = (range.start, range.end);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.pair_from(mid).cmp(&id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        let pairs = self.pair_range(t);
+        let p = partition_point(pairs.clone(), |p| self.pair_from(p) < id);
+        (p < pairs.end && self.pair_from(p) == id).then_some(p)
     }
 
     /// Referring host `id` as bytes, without the UTF-8 check (for suffix tests in hot loops).
@@ -559,16 +563,46 @@ impl SegmentReader {
             .ok_or_else(|| StoreError::corrupt(&self.path, offset, "block: no record count"))
     }
 
+    /// The blocks holding records `start..start + count`, in order, each with the places of
+    /// those records in it, from the block table alone (`Err`: a record outside every block).
+    pub fn block_spans(
+        &self,
+        start: u64,
+        count: u32,
+    ) -> impl Iterator<Item = Result<(usize, Range<usize>)>> + '_ {
+        let end = start + u64::from(count);
+        let mut index = start;
+        std::iter::from_fn(move || {
+            if index >= end {
+                return None;
+            }
+            let b = self.block_of(index);
+            let first = self.block_first_record(b).unwrap_or(u64::MAX);
+            let next = self
+                .block_first_record(b + 1)
+                .unwrap_or(self.record_count());
+            if first > index || next <= index {
+                index = end;
+                let what = "record outside every block";
+                return Some(Err(StoreError::corrupt(&self.path, 0, what)));
+            }
+            let take = end.min(next) - index;
+            let from = (index - first) as usize;
+            index += take;
+            Some(Ok((b, from..from + take as usize)))
+        })
+    }
+
     /// The block holding record `index` (the first record of block `i` is
     /// [`Self::block_first_record`]).
-    pub fn block_of(&self, index: u64) -> usize {
+    fn block_of(&self, index: u64) -> usize {
         self.meta
             .blocks
             .partition_point(|b| b.first_record <= index)
             .saturating_sub(1)
     }
 
-    pub fn block_first_record(&self, i: usize) -> Option<u64> {
+    fn block_first_record(&self, i: usize) -> Option<u64> {
         self.meta.blocks.get(i).map(|b| b.first_record)
     }
 
