@@ -30,7 +30,7 @@ if [ ! -x "$venv/bin/python" ]; then
   fi
 fi
 if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('chdb') != '$chdb_version')" 2>/dev/null; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir -r "$requirements"
 fi
 exec "$venv/bin/python" "$root/scripts/chdb_check.py" --linkdex "$bin" --clickhouse-url "$url" \
   --workdir "$root/target/chdb-check"

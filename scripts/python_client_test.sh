@@ -13,6 +13,6 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 if ! "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('dataforseo-client') != '$client_version')" 2>/dev/null; then
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "dataforseo-client==$client_version"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir "dataforseo-client==$client_version"
 fi
 exec "$venv/bin/python" "$root/scripts/python_client_test.py" "$@"
