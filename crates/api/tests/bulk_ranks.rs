@@ -11,7 +11,7 @@ use std::sync::Arc;
 use common::*;
 use linkdex_ingest::{import, ImportOptions};
 use linkdex_query::Engine;
-use linkdex_store::Index;
+use linkdex_store::{Index, MergePolicy};
 use serde_json::{json, Value};
 
 const BULK_RANKS: &str = "/v3/backlinks/bulk_ranks/live";
@@ -29,7 +29,12 @@ fn import_text(dir: &Path, name: &str, text: &str) {
     let jsonl = dir.join(name);
     std::fs::write(&jsonl, text).unwrap();
     let index = Index::open(&dir.join("index")).unwrap();
-    let report = import(&index, jsonl.to_str().unwrap(), &ImportOptions::default()).unwrap();
+    // Each import stays a segment: the tests merge when they mean to.
+    let opts = ImportOptions {
+        merge: MergePolicy::NEVER,
+        ..ImportOptions::default()
+    };
+    let report = import(&index, jsonl.to_str().unwrap(), &opts).unwrap();
     assert_eq!(report.rejected, 0);
 }
 
@@ -125,9 +130,10 @@ fn several_segments_fold_like_one() {
     );
     let body = r#"[{"targets": ["a.com", "https://a.com/"]}]"#;
     let want = pairs(&[("a.com", 604), ("https://a.com/", 900)]);
+    let index = Index::open(&dir.path().join("index")).unwrap();
+    assert_eq!(index.verify().unwrap().0, 2);
     let server = start(config(), engine(dir.path()));
     assert_eq!(ranks(&bulk(&server, body)), want, "two segments");
-    let index = Index::open(&dir.path().join("index")).unwrap();
     index.writer().unwrap().merge_all().unwrap();
     assert_eq!(index.verify().unwrap().0, 1);
     assert_eq!(ranks(&bulk(&server, body)), want, "merged");

@@ -66,8 +66,16 @@ fn importing_the_same_file_twice_changes_no_answer() {
     let once = query(&data, body);
     linkdex(
         &data,
-        &["import", "--tolerate-errors", file.to_str().unwrap()],
+        &[
+            "import",
+            "--tolerate-errors",
+            "--no-merge",
+            file.to_str().unwrap(),
+        ],
     );
+    assert!(text(&linkdex(&data, &["verify"]))
+        .0
+        .contains("ok: 6 records in 2 segments"));
     let twice = query(&data, body);
     assert_eq!(once, twice);
     linkdex(&data, &["merge"]);
@@ -75,6 +83,59 @@ fn importing_the_same_file_twice_changes_no_answer() {
     assert!(text(&linkdex(&data, &["verify"]))
         .0
         .contains("ok: 3 records in 1 segments"));
+}
+
+/// `n` hosts of `prefix` that link to both moz.com and ahrefs.com: `2n` records in one JSONL file.
+fn links(dir: &Path, prefix: &str, n: usize) -> String {
+    let path = dir.join(format!("{prefix}.jsonl"));
+    let lines: String = (0..n)
+        .flat_map(|i| ["moz.com", "ahrefs.com"].map(|target| {
+            format!("{{\"url_from\":\"https://{prefix}{i}.org/\",\"url_to\":\"https://{target}/\"}}\n")
+        }))
+        .collect();
+    std::fs::write(&path, lines).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_import_past_a_quarter_of_the_first_segment_merges_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (merged, kept) = (dir.path().join("merged"), dir.path().join("kept"));
+    let files = [
+        links(dir.path(), "a", 40),
+        links(dir.path(), "b", 10),
+        links(dir.path(), "c", 20),
+    ];
+    let segments = |data: &Path| {
+        let out = text(&linkdex(data, &["verify"])).0;
+        let n = out
+            .split(" segments")
+            .next()
+            .and_then(|s| s.rsplit(' ').next());
+        n.and_then(|n| n.parse::<usize>().ok()).expect(&out)
+    };
+    for data in [&merged, &kept] {
+        for file in &files[..2] {
+            let out = linkdex(data, &["import", file]);
+            assert!(out.status.success(), "{:?}", text(&out));
+            assert!(!text(&out).0.contains("merged"), "{:?}", text(&out));
+        }
+        assert_eq!(segments(data), 2, "20 records beside 80 stay a segment");
+    }
+    let out = linkdex(&merged, &["import", &files[2]]);
+    assert!(
+        text(&out).0.contains("segments merged into one"),
+        "{:?}",
+        text(&out)
+    );
+    assert_eq!(segments(&merged), 1, "60 records beside 80 are merged");
+    let out = linkdex(&kept, &["import", "--no-merge", &files[2]]);
+    assert!(!text(&out).0.contains("merged"), "{:?}", text(&out));
+    assert_eq!(segments(&kept), 3);
+    let body = r#"[{"targets":{"1":"moz.com","2":"ahrefs.com"},"limit":100}]"#;
+    let answer = query(&merged, body);
+    assert_eq!(answer[0]["total_count"], 70);
+    assert_eq!(answer, query(&kept, body));
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use linkdex_extract::Captures;
 use linkdex_model::Record;
-use linkdex_store::{Index, IndexWriter, StoreError};
+use linkdex_store::{Index, IndexWriter, MergePolicy, StoreError};
 use linkdex_warc::WarcReader;
 
 use crate::existing::affected_records;
@@ -32,8 +32,8 @@ pub struct IngestOptions {
     pub chunk_records: usize,
     /// How many archive errors are kept in the report (all are counted).
     pub max_listed_errors: usize,
-    /// Merge every segment into one after the commit when the index has more than this many.
-    pub merge_above: usize,
+    /// When the commit is followed by a merge of every segment into one.
+    pub merge: MergePolicy,
 }
 
 impl Default for IngestOptions {
@@ -42,7 +42,7 @@ impl Default for IngestOptions {
             now: None,
             chunk_records: 200_000,
             max_listed_errors: 1000,
-            merge_above: 8,
+            merge: MergePolicy::default(),
         }
     }
 }
@@ -76,7 +76,7 @@ pub trait IngestTarget {
 struct Embedded<'a> {
     index: &'a Index,
     writer: IndexWriter,
-    merge_above: usize,
+    merge: MergePolicy,
 }
 
 impl IngestTarget for Embedded<'_> {
@@ -94,11 +94,8 @@ impl IngestTarget for Embedded<'_> {
     }
 
     fn commit(&mut self) -> Result<u64, IngestError> {
-        let mut generation = self.writer.commit()?;
-        if self.writer.manifest().segments.len() > self.merge_above {
-            generation = self.writer.merge_all()?;
-        }
-        Ok(generation)
+        let generation = self.writer.commit()?;
+        Ok(self.writer.merge_if_due(&self.merge)?.unwrap_or(generation))
     }
 }
 
@@ -114,7 +111,7 @@ pub fn ingest(
     let mut target = Embedded {
         index,
         writer,
-        merge_above: opts.merge_above,
+        merge: opts.merge,
     };
     let mut report = ingest_into(&mut target, files, opts, on)?;
     if report.written == 0 {

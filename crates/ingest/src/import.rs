@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::mpsc::SyncSender;
 
 use linkdex_model::{RawObject, Record};
-use linkdex_store::{Index, StoreError};
+use linkdex_store::{Index, MergePolicy, StoreError};
 use serde_json::{Map, Value};
 
 use crate::source::open_source;
@@ -20,8 +20,8 @@ pub struct ImportOptions {
     pub chunk_records: usize,
     /// How many rejected lines are kept with their reasons (all are counted).
     pub max_listed_errors: usize,
-    /// Merge every segment into one after the commit when the index has more than this many.
-    pub merge_above: usize,
+    /// When the commit is followed by a merge of every segment into one.
+    pub merge: MergePolicy,
 }
 
 impl Default for ImportOptions {
@@ -30,7 +30,7 @@ impl Default for ImportOptions {
             now: 0,
             chunk_records: 200_000,
             max_listed_errors: 1000,
-            merge_above: 8,
+            merge: MergePolicy::default(),
         }
     }
 }
@@ -50,6 +50,8 @@ pub struct ImportReport {
     pub errors: Vec<LineError>,
     /// The generation committed (unchanged when nothing was accepted).
     pub generation: u64,
+    /// Whether the commit was followed by a merge of every segment into one.
+    pub merged: bool,
 }
 
 /// Why an import failed as a whole; the index then stays at its previous commit.
@@ -78,8 +80,9 @@ pub fn import(
     report.generation = writer.manifest().generation;
     if report.accepted > 0 {
         report.generation = writer.commit()?;
-        if writer.manifest().segments.len() > opts.merge_above {
-            report.generation = writer.merge_all()?;
+        if let Some(generation) = writer.merge_if_due(&opts.merge)? {
+            report.generation = generation;
+            report.merged = true;
         }
     }
     Ok(report)

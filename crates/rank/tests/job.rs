@@ -12,7 +12,7 @@ use linkdex_rank::{
     link_rank, node_ranks, pagerank, rank_index, spam_score, Graph, JobEvent, JobOptions, Options,
     PageFacts, Precision,
 };
-use linkdex_store::Index;
+use linkdex_store::{Index, MergePolicy};
 use serde_json::{json, Value};
 
 /// a, b, c link around; c/x is internal; d is nofollow, e broken, f lost; b links to itself;
@@ -279,14 +279,18 @@ fn intersection_without_ranks(index: &Index) -> Value {
 fn every_record_is_rewritten_once_in_one_commit() {
     let dir = tempfile::tempdir().unwrap();
     let index = imported_index(dir.path());
-    // A second import of part of the file: keys now live in two segments.
+    // A second import of part of the file, not merged: keys now live in two segments.
     let part = dir.path().join("part.jsonl");
     std::fs::write(
         &part,
         RECORDS.lines().take(4).collect::<Vec<_>>().join("\n"),
     )
     .unwrap();
-    import(&index, part.to_str().unwrap(), &ImportOptions::default()).unwrap();
+    let keep = ImportOptions {
+        merge: MergePolicy::NEVER,
+        ..ImportOptions::default()
+    };
+    import(&index, part.to_str().unwrap(), &keep).unwrap();
     let generation = index.generation().unwrap();
     let (segments, count) = index.verify().unwrap();
     assert!(segments >= 2, "{segments}");

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use linkdex_model::Record;
 
 use crate::error::{Result, StoreError};
-use crate::manifest::{segment_file_name, sync_dir, Manifest, SegmentEntry};
+use crate::manifest::{segment_file_name, sync_dir, Manifest, MergePolicy, SegmentEntry};
 use crate::merge::MergeIter;
 use crate::runs::{run_file, sort_fold, Run, RunIter};
 use crate::segment::{verify_segment, SegmentReader, SegmentWriter};
@@ -370,6 +370,15 @@ impl IndexWriter {
             return Ok(self.manifest.generation);
         }
         self.replace_all(&mut |_| Ok(()))
+    }
+
+    /// Merges every committed segment into one, and commits, when `policy` says the index is
+    /// due. Returns the new generation, or `None` when it was not due.
+    pub fn merge_if_due(&mut self, policy: &MergePolicy) -> Result<Option<u64>> {
+        if !policy.due(&self.manifest) {
+            return Ok(None);
+        }
+        self.merge_all().map(Some)
     }
 
     /// Calls `f` on every committed record in segment order, keys stored in several segments

@@ -13,7 +13,7 @@ mod whole;
 
 pub use error::{Result, StoreError};
 pub use index::{Index, IndexWriter, Snapshot};
-pub use manifest::{segment_file_name, Manifest, SegmentEntry};
+pub use manifest::{segment_file_name, Manifest, MergePolicy, SegmentEntry};
 pub use segment::{
     gallop, host_order_key, segment_order, verify_segment, Hot, Pair, RawBlock, SegmentMeta,
     SegmentReader, StatsFrame, TargetBits, BITS_BUDGET, FORMAT_VERSION, STATS_FRAME_PAIRS,

@@ -46,6 +46,54 @@ impl Default for Manifest {
     }
 }
 
+/// When a commit is followed by a merge of every segment into one. Queries are fastest over one
+/// segment, and stay close to it while the later segments are small beside the first (they take
+/// the first segment alone for the hosts the later ones do not touch); past that, they fold every
+/// segment, at a cost that grows with the share of hosts the later ones touch (at 10M records: 39 ms
+/// at 10%, 93 ms at 27%, 127 ms at 53%, against 4 ms merged; docs/benchmarks.md). A merge rewrites
+/// the whole index, so merging past a quarter rewrites each record about five times as the index
+/// grows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MergePolicy {
+    /// Merge when the index has more segments than this.
+    pub max_segments: usize,
+    /// Merge when the later segments hold more records than this share of the first's; `None`
+    /// never merges for size.
+    pub max_later_share: Option<f64>,
+}
+
+impl Default for MergePolicy {
+    fn default() -> Self {
+        MergePolicy {
+            max_segments: 8,
+            max_later_share: Some(0.25),
+        }
+    }
+}
+
+impl MergePolicy {
+    /// Never merges on its own: `linkdex merge` does it when the user says so.
+    pub const NEVER: MergePolicy = MergePolicy {
+        max_segments: usize::MAX,
+        max_later_share: None,
+    };
+
+    /// Whether the index of `manifest` is due a merge.
+    pub fn due(&self, manifest: &Manifest) -> bool {
+        let Some((first, later)) = manifest.segments.split_first() else {
+            return false;
+        };
+        if later.is_empty() {
+            return false;
+        }
+        let later_records: u64 = later.iter().map(|s| s.records).sum();
+        manifest.segments.len() > self.max_segments
+            || self
+                .max_later_share
+                .is_some_and(|share| later_records as f64 > share * first.records as f64)
+    }
+}
+
 pub fn segment_file_name(id: u64) -> String {
     format!("seg-{id:08}.ldx")
 }
@@ -100,4 +148,40 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(StoreError::io(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_records(records: &[u64]) -> Manifest {
+        Manifest {
+            segments: records
+                .iter()
+                .enumerate()
+                .map(|(i, &records)| SegmentEntry {
+                    id: i as u64 + 1,
+                    records,
+                    bytes: 0,
+                    crc32: 0,
+                    whole_pairs: true,
+                })
+                .collect(),
+            ..Manifest::default()
+        }
+    }
+
+    #[test]
+    fn a_merge_is_due_past_half_the_first_segment_or_past_the_segment_count() {
+        let policy = MergePolicy::default();
+        let due = |records: &[u64]| policy.due(&with_records(records));
+        assert!(!due(&[]));
+        assert!(!due(&[1000]), "one segment is merged already");
+        assert!(!due(&[1000, 250]), "a quarter is still small");
+        assert!(due(&[1000, 251]));
+        assert!(due(&[1000, 150, 101]), "the later segments count together");
+        assert!(!due(&[1000, 1, 1, 1, 1, 1, 1, 1]));
+        assert!(due(&[1000, 1, 1, 1, 1, 1, 1, 1, 1]), "nine segments");
+        assert!(!MergePolicy::NEVER.due(&with_records(&[1, 1000, 1000])));
+    }
 }

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use linkdex_ingest::{import, ImportOptions};
-use linkdex_store::Index;
+use linkdex_store::{Index, MergePolicy};
 
 use super::clickhouse::Connection;
 
@@ -25,6 +25,19 @@ pub struct Args {
     /// nothing), or now for stdin.
     #[arg(long)]
     seen_at: Option<String>,
+    /// Keep the new segment even when the index is due a merge (more than 8 segments, or later
+    /// segments holding more than a quarter as many records as the first); `linkdex merge` merges.
+    #[arg(long)]
+    no_merge: bool,
+}
+
+/// The merge policy of `import` and `ingest`: the default, or none with `--no-merge`.
+pub fn merge_policy(no_merge: bool) -> MergePolicy {
+    if no_merge {
+        MergePolicy::NEVER
+    } else {
+        MergePolicy::default()
+    }
 }
 
 pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
@@ -41,13 +54,19 @@ pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<E
         };
         let opts = ImportOptions {
             now,
+            merge: merge_policy(args.no_merge),
             ..ImportOptions::default()
         };
         let started = Instant::now();
         let (report, written) = match (&index, ch) {
             (Some(index), _) => {
                 let r = import(index, file, &opts)?;
-                let g = format!("generation {}", r.generation);
+                let merged = if r.merged {
+                    ", segments merged into one"
+                } else {
+                    ""
+                };
+                let g = format!("generation {}{merged}", r.generation);
                 (r, g)
             }
             (None, Some(conn)) => {

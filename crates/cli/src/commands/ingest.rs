@@ -23,6 +23,10 @@ pub struct Args {
     /// Seconds between progress lines on stderr (0: none).
     #[arg(long, default_value_t = 2)]
     progress_every: u64,
+    /// Keep the new segment even when the index is due a merge (more than 8 segments, or later
+    /// segments holding more than a quarter as many records as the first); `linkdex merge` merges.
+    #[arg(long)]
+    no_merge: bool,
 }
 
 pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +39,7 @@ pub fn run(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result<E
     };
     let opts = IngestOptions {
         now,
+        merge: super::import::merge_policy(args.no_merge),
         ..IngestOptions::default()
     };
     let every = Duration::from_secs(args.progress_every);
