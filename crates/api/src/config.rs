@@ -68,6 +68,11 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// How long a query may run before the task is answered 50401.
     pub deadline: Duration,
+    /// How long a client may take to send a request's headers, and then its body. A connection
+    /// still sending headers past it is closed; a body still arriving past it is answered 40503
+    /// and its connection closed. Idle keep-alive connections are closed after it too. So a
+    /// client sending a byte at a time cannot hold a connection forever.
+    pub read_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -77,6 +82,7 @@ impl Default for Limits {
             max_in_flight: 30,
             max_body_bytes: 1024 * 1024,
             deadline: Duration::from_secs(120),
+            read_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -43,7 +43,7 @@ async fn live_task(
 ) -> Reply {
     let started = Instant::now();
     let max = app.limits.max_body_bytes;
-    let body = read_body(req.into_body(), max).await;
+    let body = read_body(req.into_body(), &app.limits).await;
     let permit = match app.limiter.admit(&login.0) {
         Ok(p) => p,
         Err(e) => return Reply::error(&e, started.elapsed()),
@@ -96,6 +96,6 @@ pub(crate) async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
 }
 
 pub(crate) async fn not_found(State(app): State<Arc<App>>, req: Request) -> Reply {
-    let _ = read_body(req.into_body(), app.limits.max_body_bytes).await;
+    let _ = read_body(req.into_body(), &app.limits).await;
     Reply::error(&ApiError::new(ErrorCode::NotFound), Duration::ZERO)
 }

@@ -40,7 +40,7 @@ pub(crate) async fn require_auth(
         }
         None => {
             // Consume the body so the connection stays usable (see `transport::read_body`).
-            let _ = read_body(req.into_body(), app.limits.max_body_bytes).await;
+            let _ = read_body(req.into_body(), &app.limits).await;
             let mut resp = Reply::error(&ApiError::new(ErrorCode::Unauthorized), started.elapsed())
                 .into_response();
             resp.headers_mut().insert(

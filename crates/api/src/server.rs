@@ -2,10 +2,17 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
+use std::time::Duration;
 
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use linkdex_query::Backend;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::app::{router, App};
 use crate::auth::Authenticator;
@@ -71,17 +78,49 @@ impl Server {
         F: Future<Output = ()> + Send + 'static,
     {
         log::lifecycle("listening", &self.local_addr.to_string());
-        let service = router(self.app).into_make_service();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                log::lifecycle(
-                    "draining",
-                    "shutdown requested; finishing requests in flight",
-                );
-            })
-            .await
-            .map_err(|e| Error::io("serving", e))?;
+        let read_timeout = self.app.limits.read_timeout;
+        let service = TowerToHyperService::new(router(self.app));
+        // Sent once, on shutdown: every connection finishes its request in flight and closes.
+        let (drain, draining) = watch::channel(false);
+        let mut connections = JoinSet::new();
+        let mut shutdown = pin!(shutdown);
+        loop {
+            let stream = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, or a connection reset before it was
+                        // accepted: the listener itself is fine. Wait a little, not a busy loop.
+                        log::lifecycle("accept failed", &e.to_string());
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let service = service.clone();
+            let mut draining = draining.clone();
+            connections.spawn(async move {
+                let mut http = http1::Builder::new();
+                http.timer(TokioTimer::new())
+                    .header_read_timeout(read_timeout);
+                let conn = http.serve_connection(TokioIo::new(stream), service);
+                let mut conn = pin!(conn);
+                tokio::select! {
+                    _ = conn.as_mut() => return,
+                    _ = draining.changed() => conn.as_mut().graceful_shutdown(),
+                }
+                let _ = conn.await;
+            });
+            while connections.try_join_next().is_some() {}
+        }
+        drop(self.listener);
+        log::lifecycle(
+            "draining",
+            "shutdown requested; finishing requests in flight",
+        );
+        let _ = drain.send(true);
+        while connections.join_next().await.is_some() {}
         log::lifecycle("stopped", "all requests answered");
         Ok(())
     }

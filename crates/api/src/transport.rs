@@ -5,6 +5,8 @@ use std::io::Read;
 use axum::body::{Body, Bytes};
 use flate2::read::MultiGzDecoder;
 use linkdex_query::{ApiError, ErrorCode};
+
+use crate::config::Limits;
 use serde_json::{Map, Value};
 
 /// A task as the caller sent it.
@@ -12,14 +14,17 @@ pub(crate) type Task = Map<String, Value>;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// Reads at most `max` bytes of body. Reading it whole before answering anything, even a
-/// refusal, keeps the connection reusable: a server that answers before the body is consumed
-/// must close the connection, and keep-alive clients then fail their next POST.
-pub(crate) async fn read_body(body: Body, max: usize) -> Result<Bytes, ApiError> {
-    // Too large, or the connection broke mid-body: either way the POST data is unusable.
-    axum::body::to_bytes(body, max)
-        .await
-        .map_err(|_| ApiError::new(ErrorCode::InvalidPostData))
+/// Reads at most `limits.max_body_bytes` of body, within `limits.read_timeout`. Reading it whole before answering
+/// anything, even a refusal, keeps the connection reusable: a server that answers before the body
+/// is consumed must close the connection, and keep-alive clients then fail their next POST.
+pub(crate) async fn read_body(body: Body, limits: &Limits) -> Result<Bytes, ApiError> {
+    let (max, timeout) = (limits.max_body_bytes, limits.read_timeout);
+    // Too large, too slow, or the connection broke mid-body: the POST data is unusable. A body
+    // left unread makes hyper close the connection after the answer.
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) | Err(_) => Err(ApiError::new(ErrorCode::InvalidPostData)),
+    }
 }
 
 /// Gzip is recognized by its magic bytes, not by `Content-Encoding`: the documented example

@@ -190,3 +190,97 @@ fn refusals_leave_keep_alive_connections_usable() {
         ]
     );
 }
+
+/// Waits for the server to close `stream`, reading and keeping what it sends; false when the
+/// connection is still open after `patience` (the tests give far more than the read timeout).
+fn closed_by_server(stream: &mut std::net::TcpStream, patience: Duration) -> (bool, Vec<u8>) {
+    use std::io::Read;
+    let started = std::time::Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < patience {
+        match stream.read(&mut buf) {
+            Ok(0) => return (true, got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return (true, got),
+            Err(_) => {} // nothing yet
+        }
+    }
+    (false, got)
+}
+
+fn quick_reads() -> linkdex_api::ServerConfig {
+    let mut cfg = config();
+    cfg.limits.read_timeout = Duration::from_millis(300);
+    cfg
+}
+
+#[test]
+fn a_client_trickling_its_headers_is_disconnected() {
+    use std::io::Write;
+    let server = start(quick_reads(), FixedOutcome::ok(0));
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    let head = format!(
+        "POST {LIVE} HTTP/1.1\r\nHost: x\r\nX-Pad: {}",
+        "a".repeat(400)
+    );
+    // A byte every 50 ms: the headers would take 20 s; the server gives them 300 ms.
+    let mut cut = false;
+    for byte in head.as_bytes() {
+        if stream.write_all(&[*byte]).is_err() {
+            cut = true;
+            break;
+        }
+        let (closed, _) = closed_by_server(&mut stream, Duration::from_millis(50));
+        if closed {
+            cut = true;
+            break;
+        }
+    }
+    assert!(
+        cut,
+        "the server kept a connection whose headers never ended"
+    );
+    // The server still answers others.
+    assert_eq!(post(server.addr, BODY).json()["status_code"], 20000);
+}
+
+#[test]
+fn a_body_that_stops_arriving_is_40503_and_closes_the_connection() {
+    use std::io::Write;
+    let server = start(quick_reads(), FixedOutcome::ok(0));
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    let auth = basic(LOGIN, PASSWORD);
+    write!(
+        stream,
+        "POST {LIVE} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Length: 100\r\n\r\n{}",
+        &BODY[..10]
+    )
+    .unwrap();
+    let (closed, answer) = closed_by_server(&mut stream, Duration::from_secs(20));
+    assert!(closed, "the connection of an unfinished body stays open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""status_code":40503"#), "{answer}");
+}
+
+#[test]
+fn shutdown_does_not_wait_for_a_client_that_never_sends_its_request() {
+    use std::io::Write;
+    let server = start(quick_reads(), FixedOutcome::ok(0));
+    let mut stalled = std::net::TcpStream::connect(server.addr).unwrap();
+    stalled.write_all(b"POST /v3/backlinks/dom").unwrap();
+    let idle = std::net::TcpStream::connect(server.addr).unwrap();
+    assert_eq!(post(server.addr, BODY).json()["status_code"], 20000);
+    let stopper = std::thread::spawn(move || server.stop());
+    let started = std::time::Instant::now();
+    while !stopper.is_finished() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(stopper.is_finished(), "shutdown waits on stalled clients");
+    stopper.join().unwrap().expect("clean exit");
+    drop((stalled, idle));
+}

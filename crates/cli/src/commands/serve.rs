@@ -34,6 +34,10 @@ pub struct Args {
     /// Seconds a query may run before it is answered 50401.
     #[arg(long, default_value_t = 120)]
     deadline_secs: u64,
+    /// Seconds a client may take to send a request's headers, and then its body; past them the
+    /// connection is closed (idle keep-alive connections too).
+    #[arg(long, default_value_t = 30)]
+    read_timeout_secs: u64,
     /// Cost of each task in the envelope (USD).
     #[arg(long, default_value_t = 0.0)]
     price_per_task: f64,
@@ -70,6 +74,7 @@ pub fn serve(data: &Path, ch: Option<&Connection>, args: Args) -> anyhow::Result
         requests_per_minute: args.requests_per_minute,
         max_in_flight: args.max_in_flight,
         deadline: Duration::from_secs(args.deadline_secs),
+        read_timeout: Duration::from_secs(args.read_timeout_secs),
         ..Limits::default()
     };
     config.pricing = Pricing {
