@@ -1,8 +1,11 @@
 //! HTTP Basic authentication against the configured users, with a cache of argon2
-//! verifications that succeeded so a steady client pays the hash cost once.
+//! verifications that succeeded so a steady client pays the hash cost once. A users file is read
+//! again when it changes, so `linkdex user add/remove` takes effect on a running server.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
@@ -11,8 +14,10 @@ use axum::http::HeaderValue;
 use base64ct::{Base64, Encoding};
 use blake2::{Blake2b512, Digest};
 
+use crate::config::UsersSource;
 use crate::error::Error;
-use crate::users::{digest, hash_password, Secret, Users};
+use crate::log;
+use crate::users::{self, digest, hash_password, Secret, Users};
 
 /// Above this many cached verifications the cache starts over (bounds memory under attack).
 const CACHE_CAPACITY: usize = 10_000;
@@ -22,7 +27,9 @@ const CACHE_CAPACITY: usize = 10_000;
 pub(crate) struct Login(pub String);
 
 pub(crate) struct Authenticator {
-    users: Users,
+    /// The users file, when the users come from one.
+    file: Option<PathBuf>,
+    current: RwLock<Current>,
     no_auth: bool,
     /// Random per process, so cache keys say nothing outside it.
     cache_salt: [u8; 32],
@@ -31,23 +38,86 @@ pub(crate) struct Authenticator {
     decoy_phc: Option<String>,
 }
 
+/// The users as last read, and the file's stamp when they were.
+struct Current {
+    users: Arc<Users>,
+    stamp: Option<Stamp>,
+}
+
+/// What changes when the users file is replaced or written: modification time, length, inode.
+type Stamp = (SystemTime, u64, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.modified().ok()?, meta.len(), inode))
+}
+
 impl Authenticator {
-    pub fn new(users: Users, no_auth: bool) -> Result<Authenticator, Error> {
+    /// Reads the users of `source` (see [`users::load`]).
+    pub fn new(source: &UsersSource, no_auth: bool) -> Result<Authenticator, Error> {
+        let file = match source {
+            UsersSource::File(path) => Some(path.clone()),
+            UsersSource::None | UsersSource::Inline(_) => None,
+        };
+        // Stamped before reading: a change while reading is read again at the next request.
+        let stamp = file.as_deref().and_then(stamp);
+        let users = users::load(source)?;
         let mut cache_salt = [0u8; 32];
         OsRng.fill_bytes(&mut cache_salt);
-        let any_phc = users.values().any(|s| matches!(s, Secret::Phc(_)));
+        let any_phc = file.is_some() || users.values().any(|s| matches!(s, Secret::Phc(_)));
         let decoy_phc = if any_phc {
             Some(hash_password("linkdex decoy")?)
         } else {
             None
         };
         Ok(Authenticator {
-            users,
+            file,
+            current: RwLock::new(Current {
+                users: Arc::new(users),
+                stamp,
+            }),
             no_auth,
             cache_salt,
             verified: Mutex::new(HashSet::new()),
             decoy_phc,
         })
+    }
+
+    /// Whether there are no users at all (the server then starts only with `no_auth`).
+    pub fn has_no_users(&self) -> bool {
+        self.users().is_empty()
+    }
+
+    /// The current users: the users file is read again when its stamp changed. A file that no
+    /// longer reads (a bad line, written by hand) keeps the users read before, and is logged.
+    fn users(&self) -> Arc<Users> {
+        let read = || self.current.read().unwrap_or_else(|p| p.into_inner());
+        let Some(path) = &self.file else {
+            return read().users.clone();
+        };
+        let now = stamp(path);
+        if read().stamp == now {
+            return read().users.clone();
+        }
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        if current.stamp != now {
+            current.stamp = now;
+            match users::load(&UsersSource::File(path.clone())) {
+                Ok(users) => {
+                    log::lifecycle(
+                        "users",
+                        &format!("read {} logins from {}", users.len(), path.display()),
+                    );
+                    current.users = Arc::new(users);
+                }
+                Err(e) => log::lifecycle("users", &format!("kept the previous logins: {e}")),
+            }
+        }
+        current.users.clone()
     }
 
     /// The login of a request with valid credentials, `None` otherwise.
@@ -56,7 +126,7 @@ impl Authenticator {
             return Some(Login("-".into()));
         }
         let (login, password) = parse_basic(header?)?;
-        let secret = self.users.get(&login).cloned();
+        let secret = self.users().get(&login).cloned();
         let ok = match secret {
             Some(Secret::Digest(expected)) => ct_eq(&digest(&password), &expected),
             Some(Secret::Phc(phc)) => self.verify_phc(&login, &password, phc).await,
@@ -77,7 +147,8 @@ impl Authenticator {
     }
 
     async fn verify_phc(self: &Arc<Self>, login: &str, password: &str, phc: String) -> bool {
-        let key = self.cache_key(login, password);
+        // The hash is part of the key: a changed password is not admitted from the cache.
+        let key = self.cache_key(login, password, &phc);
         if self.lock().contains(&key) {
             return true;
         }
@@ -92,11 +163,13 @@ impl Authenticator {
         true
     }
 
-    fn cache_key(&self, login: &str, password: &str) -> [u8; 64] {
+    fn cache_key(&self, login: &str, password: &str, phc: &str) -> [u8; 64] {
         Blake2b512::new()
             .chain_update(self.cache_salt)
             .chain_update((login.len() as u64).to_le_bytes())
             .chain_update(login.as_bytes())
+            .chain_update((phc.len() as u64).to_le_bytes())
+            .chain_update(phc.as_bytes())
             .chain_update(password.as_bytes())
             .finalize()
             .into()
@@ -163,9 +236,10 @@ mod tests {
 
     #[tokio::test]
     async fn argon2_users_verify_and_are_cached() {
-        let mut users = Users::new();
-        users.insert("alice".into(), Secret::Phc(hash_password("pw").unwrap()));
-        let auth = Arc::new(Authenticator::new(users, false).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users");
+        users::add_user(&path, "alice", "pw").unwrap();
+        let auth = Arc::new(Authenticator::new(&UsersSource::File(path), false).unwrap());
         assert_eq!(
             auth.authenticate(Some(&basic("alice:pw"))).await,
             Some(Login("alice".into()))

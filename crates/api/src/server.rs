@@ -19,8 +19,8 @@ use crate::auth::Authenticator;
 use crate::config::ServerConfig;
 use crate::error::Error;
 use crate::limits::Limiter;
+use crate::log;
 use crate::metrics::Metrics;
-use crate::{log, users};
 
 /// A server bound to its address, not yet accepting. Bind first to learn the port when the
 /// config asks for port 0.
@@ -34,14 +34,13 @@ impl Server {
     /// Loads the users, checks the auth rules, and binds. Refuses to start with no users unless
     /// `no_auth`, and refuses `no_auth` on a non-loopback address.
     pub async fn bind(config: ServerConfig, backend: Arc<dyn Backend>) -> Result<Server, Error> {
-        let users = users::load(&config.users)?;
         if config.no_auth && !config.listen.ip().is_loopback() {
             return Err(Error::NoAuthNotLoopback(config.listen));
         }
-        if users.is_empty() && !config.no_auth {
+        let auth = Authenticator::new(&config.users, config.no_auth)?;
+        if auth.has_no_users() && !config.no_auth {
             return Err(Error::NoUsers);
         }
-        let auth = Authenticator::new(users, config.no_auth)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| Error::io(format!("binding {}", config.listen), e))?;

@@ -168,3 +168,38 @@ fn health_is_open_and_metrics_are_prometheus_text() {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
     }
 }
+
+#[test]
+fn a_running_server_sees_the_users_file_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("users");
+    add_user(&path, "carol", "one").unwrap();
+    let mut cfg = config();
+    cfg.users = UsersSource::File(path.clone());
+    let server = start(cfg, FixedOutcome::ok(0));
+    let status = |login: &str, password: &str| {
+        let auth = basic(login, password);
+        request(server.addr, "POST", LIVE, &[("Authorization", &auth)], BODY).status
+    };
+    assert_eq!(status("carol", "one"), 200, "admitted, and now cached");
+    assert_eq!(status("erin", "new"), 401);
+
+    add_user(&path, "erin", "new").unwrap();
+    assert_eq!(status("erin", "new"), 200, "a user added while serving");
+
+    add_user(&path, "carol", "two").unwrap();
+    assert_eq!(
+        status("carol", "one"),
+        401,
+        "the old password, cached or not"
+    );
+    assert_eq!(status("carol", "two"), 200);
+
+    assert!(remove_user(&path, "carol").unwrap());
+    assert_eq!(status("carol", "two"), 401, "a removed user, cached or not");
+
+    // A file broken by hand keeps the logins read before.
+    std::fs::write(&path, "erin\n").unwrap();
+    assert_eq!(status("erin", "new"), 200);
+    assert_eq!(status("carol", "two"), 401);
+}
