@@ -6,28 +6,8 @@
 /// The highest rank.
 pub const MAX_RANK: u16 = 1000;
 
-/// `scale(x) = 0 if x <= 0 else clamp(round_half_up(1000 + 100 * log10(x)), 0, 1000)`.
-///
-/// NaN maps to 0 and +inf to 1000, so no float input can produce an out-of-range rank.
-pub fn scale(mass: f64) -> u16 {
-    // NaN fails `mass > 0.0` too.
-    if mass.is_nan() || mass <= 0.0 {
-        return 0;
-    }
-    let points = (1000.0 + 100.0 * mass.log10() + 0.5).floor();
-    points.clamp(0.0, f64::from(MAX_RANK)) as u16
-}
-
-/// `unscale(r) = 0 if r == 0 else 10^((r - 1000) / 100)`; ranks above 1000 are read as 1000.
-///
-/// `scale(unscale(r)) == r` for every `r` in `0..=1000`.
-pub fn unscale(rank: u16) -> f64 {
-    if rank == 0 {
-        return 0.0;
-    }
-    let rank = rank.min(MAX_RANK);
-    10f64.powf((f64::from(rank) - 1000.0) / 100.0)
-}
+/// The ranking job and the query engine share one definition: the engine's, in the store.
+pub use linkdex_store::{scale, unscale};
 
 #[cfg(test)]
 mod tests {

@@ -149,13 +149,14 @@ pub struct ColdStats {
     pub countries: PageCounts,
 }
 
-/// `unscale(r)`: a 0–1000 rank back to rank mass (contract §9).
+/// `unscale(r) = 0 if r == 0 else 10^((r - 1000) / 100)`: a 0–1000 rank back to rank mass
+/// (contract §9). Ranks above 1000 are read as 1000; `scale(unscale(r)) == r` for every `r` in
+/// `0..=1000`.
 pub fn unscale(r: u16) -> f64 {
     if r == 0 {
-        0.0
-    } else {
-        10f64.powf((f64::from(r) - 1000.0) / 100.0)
+        return 0.0;
     }
+    10f64.powf((f64::from(r.min(1000)) - 1000.0) / 100.0)
 }
 
 /// What one record adds to its pair's rank mass: `unscale(rank)` when it is dofollow and not
@@ -168,9 +169,12 @@ pub fn rank_mass(r: &RecordRef<'_>) -> f64 {
     }
 }
 
-/// `scale(x)`: rank mass to the 0–1000 logarithmic scale (contract §9).
+/// `scale(x) = 0 if x <= 0 else clamp(round_half_up(1000 + 100 * log10(x)), 0, 1000)`: rank
+/// mass to the 0–1000 logarithmic scale (contract §9). 1000 is all of the graph's rank mass and
+/// every factor of 10 is 100 points, so a mass of 1e-10 or less is 0. NaN is 0 and +inf 1000: no
+/// float gives a rank out of range.
 pub fn scale(x: f64) -> u16 {
-    if x <= 0.0 {
+    if x.is_nan() || x <= 0.0 {
         return 0;
     }
     (1000.0 + 100.0 * x.log10()).round().clamp(0.0, 1000.0) as u16
