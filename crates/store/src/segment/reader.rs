@@ -630,6 +630,40 @@ impl SegmentReader {
         self.map.len() as u64
     }
 
+    /// How many record blocks the segment has.
+    pub fn block_count(&self) -> usize {
+        self.meta.blocks.len()
+    }
+
+    /// Calls `f` on every record of `blocks` in segment order, read in place: nothing is
+    /// allocated for the records `f` only looks at (a scan for a few records decodes no others).
+    /// Disjoint ranges of blocks can be read by several threads.
+    pub fn for_each_ref(
+        &self,
+        blocks: Range<usize>,
+        mut f: impl FnMut(&RecordRef<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut buffer = Vec::new();
+        let packed = self.meta.blocks.get(blocks.clone()).unwrap_or_default();
+        for (b, packed) in blocks.zip(packed) {
+            let block = self.raw_block(b, std::mem::take(&mut buffer))?;
+            let mut at = block.first();
+            for _ in 0..block.len() {
+                let (r, next) = block.read(at).ok_or_else(|| {
+                    StoreError::corrupt(
+                        &self.path,
+                        packed.offset,
+                        "block: a record does not decode",
+                    )
+                })?;
+                f(&r)?;
+                at = next;
+            }
+            buffer = block.into_buffer();
+        }
+        Ok(())
+    }
+
     /// Every record in segment order.
     pub fn iter(&self) -> SegmentIter<'_> {
         SegmentIter {
