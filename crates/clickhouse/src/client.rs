@@ -1,7 +1,7 @@
 //! A blocking client for ClickHouse's HTTP interface: statements in the body, data after
 //! `INSERT ... FORMAT`, settings as URL parameters. Transient failures are retried with backoff.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::time::Duration;
 
 use crate::error::ChError;
@@ -46,9 +46,12 @@ const COMMON_SETTINGS: &[(&str, &str)] = &[
 
 impl Client {
     pub fn new(config: Config) -> Client {
+        // Per read and write, not per request: a streamed scan of a large table may run for
+        // hours, while a server that stops answering for ten minutes is given up on.
         let agent = ureq::AgentBuilder::new()
             .timeout_connect(Duration::from_secs(5))
-            .timeout(Duration::from_secs(600))
+            .timeout_read(Duration::from_secs(600))
+            .timeout_write(Duration::from_secs(600))
             .build();
         Client {
             config,
@@ -63,7 +66,41 @@ impl Client {
 
     /// Runs one statement and returns the body of the answer.
     pub fn query(&self, sql: &str, settings: &[(&str, &str)]) -> Result<String, ChError> {
-        self.with_retries(|| self.post(None, sql.as_bytes(), settings))
+        self.with_retries(|| {
+            self.post(None, sql.as_bytes(), settings)
+                .and_then(read_body)
+        })
+    }
+
+    /// Runs one statement and hands each non-empty line of the answer to `f` as it arrives, so
+    /// memory does not grow with the answer (every record of a table, for the ranking job). The
+    /// statement is retried only until its answer starts.
+    pub fn query_lines(
+        &self,
+        sql: &str,
+        settings: &[(&str, &str)],
+        mut f: impl FnMut(&str) -> Result<(), ChError>,
+    ) -> Result<(), ChError> {
+        let resp = self.with_retries(|| self.post(None, sql.as_bytes(), settings))?;
+        let reading = |e: std::io::Error| ChError::decode(format!("reading the answer: {e}"));
+        let mut lines = BufReader::with_capacity(1 << 16, resp.into_reader());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if lines.read_line(&mut line).map_err(reading)? == 0 {
+                return Ok(());
+            }
+            // An error after the answer started comes as text in the body, after the rows.
+            if line.starts_with("Code: ") {
+                return Err(ChError::Server {
+                    status: 200,
+                    message: line.trim().to_string(),
+                });
+            }
+            if !line.trim().is_empty() {
+                f(&line)?;
+            }
+        }
     }
 
     /// `INSERT INTO <table> FORMAT <format>` with `data` as the rows.
@@ -75,14 +112,14 @@ impl Client {
         settings: &[(&str, &str)],
     ) -> Result<(), ChError> {
         let statement = format!("INSERT INTO {table} FORMAT {format}");
-        self.with_retries(|| self.post(Some(&statement), data, settings))
-            .map(drop)
+        self.with_retries(|| {
+            self.post(Some(&statement), data, settings)
+                .and_then(read_body)
+        })
+        .map(drop)
     }
 
-    fn with_retries(
-        &self,
-        mut f: impl FnMut() -> Result<String, ChError>,
-    ) -> Result<String, ChError> {
+    fn with_retries<T>(&self, mut f: impl FnMut() -> Result<T, ChError>) -> Result<T, ChError> {
         let mut delay = Duration::from_millis(200);
         let mut attempt = 1;
         loop {
@@ -102,7 +139,7 @@ impl Client {
         statement: Option<&str>,
         body: &[u8],
         settings: &[(&str, &str)],
-    ) -> Result<String, ChError> {
+    ) -> Result<ureq::Response, ChError> {
         let mut req = self
             .agent
             .post(&format!("{}/", self.config.url))
@@ -120,7 +157,7 @@ impl Client {
             }
         }
         match req.send_bytes(body) {
-            Ok(resp) => read_body(resp),
+            Ok(resp) => Ok(resp),
             Err(ureq::Error::Status(status, resp)) => Err(ChError::Server {
                 status,
                 message: read_body(resp).unwrap_or_default().trim().to_string(),

@@ -22,4 +22,4 @@ pub use client::{Client, Config};
 pub use error::ChError;
 pub use schema::init;
 pub use sql::{compile, compile_bulk_ranks};
-pub use writer::{affected, read_all, rewrite_all, WriteStats, Writer};
+pub use writer::{affected, read_all, rewrite_all, scan_all, WriteStats, Writer};

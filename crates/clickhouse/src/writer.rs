@@ -144,24 +144,28 @@ impl Writer {
              (SELECT k0, k1, k2, k3, k4 FROM system.one ARRAY JOIN {}) FORMAT JSONEachRow",
             arrays.join(", ")
         );
-        for (r, version) in select(&self.client, &sql)? {
+        select(&self.client, &sql, |r, version| {
             out.insert(r.key(), (r, version));
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
-/// The stored records (and versions) a `SELECT * ... FORMAT JSONEachRow` returns.
-fn select(client: &Client, sql: &str) -> Result<Vec<(Record, u64)>, ChError> {
-    let body = client.query(sql, &[("optimize_move_to_prewhere", "0")])?;
-    body.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let row: Map<String, Value> = serde_json::from_str(line)
-                .map_err(|e| ChError::decode(format!("stored row is not JSON: {e}")))?;
-            from_row(row)
-        })
-        .collect()
+/// Hands `f` each stored record (and its version) a `SELECT * ... FORMAT JSONEachRow` returns,
+/// as the answer arrives.
+fn select(
+    client: &Client,
+    sql: &str,
+    mut f: impl FnMut(Record, u64) -> Result<(), ChError>,
+) -> Result<(), ChError> {
+    client.query_lines(sql, &[("optimize_move_to_prewhere", "0")], |line| {
+        let row: Map<String, Value> = serde_json::from_str(line).map_err(|e| {
+            let start: String = line.chars().take(200).collect();
+            ChError::decode(format!("stored row is not JSON: {e}: {start}"))
+        })?;
+        let (r, version) = from_row(row)?;
+        f(r, version)
+    })
 }
 
 /// Every record in the sort key's order, which is the embedded index's scan order (target host
@@ -170,13 +174,20 @@ fn all_in_order() -> String {
     format!("SELECT * FROM links FINAL ORDER BY {SORT_KEY} FORMAT JSONEachRow")
 }
 
-/// Every stored record (after FINAL), in the sort key's order. For exports and checks; holds the answer
-/// in memory.
+/// Calls `f` on every stored record (after FINAL), in the sort key's order, as the answer
+/// arrives: memory does not grow with the table.
+pub fn scan_all(client: &Client, mut f: impl FnMut(Record)) -> Result<(), ChError> {
+    select(client, &all_in_order(), |r, _| {
+        f(r);
+        Ok(())
+    })
+}
+
+/// Every stored record (after FINAL), in the sort key's order, in memory: for tests and checks.
 pub fn read_all(client: &Client) -> Result<Vec<Record>, ChError> {
-    Ok(select(client, &all_in_order())?
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect())
+    let mut all = Vec::new();
+    scan_all(client, |r| all.push(r))?;
+    Ok(all)
 }
 
 /// URLs per statement of [`affected`].
@@ -196,7 +207,7 @@ pub fn affected(client: &Client, urls: &[&str]) -> Result<Vec<Record>, ChError> 
              FORMAT JSONEachRow"
         );
         let wanted: HashSet<&str> = chunk.iter().copied().collect();
-        for (r, _) in select(client, &sql)? {
+        select(client, &sql, |r, _| {
             let through = r.indirect_link_path.iter().flatten();
             let hit = wanted.contains(r.url_from.as_str())
                 || wanted.contains(r.url_to.as_str())
@@ -204,14 +215,16 @@ pub fn affected(client: &Client, urls: &[&str]) -> Result<Vec<Record>, ChError> 
             if hit {
                 found.insert(r.key(), r);
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(found.into_values().collect())
 }
 
 /// Passes every stored record through `f` and stores the ones it changed under the next
-/// version (the ranking job's write-back). Returns how many were written. Holds every record
-/// in memory, as the ranking job's scan does.
+/// version (the ranking job's write-back), in batches as the records arrive. Returns how many
+/// were written. The select reads the parts as they were when it started, so the batches
+/// written meanwhile are not read back.
 pub fn rewrite_all(
     client: &Client,
     mut f: impl FnMut(&mut Record) -> Result<(), String>,
@@ -220,7 +233,7 @@ pub fn rewrite_all(
     let mut rows = Vec::new();
     let mut pending = 0;
     let mut written = 0;
-    for (mut r, version) in select(client, &all_in_order())? {
+    select(client, &all_in_order(), |mut r, version| {
         let before = r.clone();
         f(&mut r).map_err(|reason| ChError::BadRow {
             reason: format!("{} -> {}: {reason}", r.url_from, r.url_to),
@@ -235,7 +248,8 @@ pub fn rewrite_all(
             rows.clear();
             pending = 0;
         }
-    }
+        Ok(())
+    })?;
     if pending > 0 {
         client.insert("links", "JSONEachRow", &rows, &layout.write_settings())?;
         written += pending;

@@ -136,3 +136,27 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn an_error_after_the_answer_started_fails_the_scan() {
+    let Some(nodes) = common::single("stream") else {
+        return;
+    };
+    let client = Client::new(nodes[0].clone());
+    // ClickHouse sends rows as they are made; an exception after some of them comes as a line
+    // of text after the rows, under HTTP 200. A scan must fail, not end early as if complete.
+    let mut rows = 0u64;
+    let sql = "SELECT number, throwIf(number = 150000) FROM numbers(300000) FORMAT JSONEachRow";
+    let result = client.query_lines(sql, &[("max_block_size", "1000")], |_| {
+        rows += 1;
+        Ok(())
+    });
+    match result {
+        Err(linkdex_clickhouse::ChError::Server { message, .. }) => {
+            assert!(message.starts_with("Code: 395"), "{message}")
+        }
+        other => panic!("expected the server's error, got {other:?} after {rows} rows"),
+    }
+    assert!(rows > 0 && rows <= 150_000, "{rows}");
+    common::drop_database(&nodes);
+}

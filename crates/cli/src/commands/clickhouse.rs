@@ -217,10 +217,7 @@ impl linkdex_rank::RankTarget for RankTarget {
         &mut self,
         f: &mut dyn FnMut(&linkdex_model::Record),
     ) -> Result<(), linkdex_rank::JobError> {
-        for r in linkdex_clickhouse::read_all(&self.0).map_err(job_error)? {
-            f(&r);
-        }
-        Ok(())
+        linkdex_clickhouse::scan_all(&self.0, |r| f(&r)).map_err(job_error)
     }
 
     fn rewrite(
