@@ -2,13 +2,16 @@
 //! referring page or linked page was fetched, or which passes through a fetched URL (indirect).
 //!
 //! Cost: one sequential read of every block of every segment (the store has no index by
-//! referring page), each record read in place and only the matching ones decoded whole, and
-//! memory for the matching records only. A store index by `url_from` would make this
-//! proportional to the pages fetched.
+//! referring page), on every core. A block is searched for the fetched URLs as bytes first: a
+//! record stores its URLs as written, so a block where none occurs holds no affected record and
+//! its records are not read. In the others each record is read in place and only the matching
+//! ones are decoded whole. Memory holds the matching records only. A store index by `url_from`
+//! would make this proportional to the pages fetched.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use linkdex_model::{Record, RecordKey};
 use linkdex_store::{SegmentReader, Snapshot, StoreError};
 
@@ -19,13 +22,15 @@ pub(crate) fn affected_records(
 ) -> Result<Vec<Record>, StoreError> {
     let mut found: HashMap<RecordKey, Record> = HashMap::new();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Too many URLs for one automaton (billions of states): every block is read.
+    let any_url = AhoCorasick::new(urls).ok();
     for segment in &snap.segments {
         // A segment holds each key once: its parts can be read in any order, by several threads.
         let blocks = segment.block_count();
         let parts = (0..threads).map(|t| blocks * t / threads..blocks * (t + 1) / threads);
         let hits = std::thread::scope(|s| {
             let readers: Vec<_> = parts
-                .map(|part| s.spawn(|| matching(segment, part, urls)))
+                .map(|part| s.spawn(|| matching(segment, part, urls, any_url.as_ref())))
                 .collect();
             readers
                 .into_iter()
@@ -52,9 +57,11 @@ fn matching(
     segment: &SegmentReader,
     blocks: Range<usize>,
     urls: &HashSet<String>,
+    any_url: Option<&AhoCorasick>,
 ) -> Result<Vec<Record>, StoreError> {
     let mut hits = Vec::new();
-    segment.for_each_ref(blocks, |r| {
+    let wanted = |bytes: &[u8]| any_url.is_none_or(|a| a.is_match(bytes));
+    segment.for_each_ref(blocks, wanted, |r| {
         let through = r.indirect_link_path.iter().flatten();
         let hit = urls.contains(r.url_from)
             || urls.contains(r.url_to)
@@ -65,4 +72,75 @@ fn matching(
         Ok(())
     })?;
     Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+
+    /// The affected records of `urls` as the recrawl rules define them: every stored record,
+    /// folded, filtered.
+    fn every_record_filtered(index: &linkdex_store::Index, urls: &HashSet<String>) -> Vec<Record> {
+        let snap = index.snapshot().unwrap();
+        let mut folded: HashMap<RecordKey, Record> = HashMap::new();
+        for segment in &snap.segments {
+            for r in segment.iter() {
+                let r = r.unwrap();
+                match folded.get_mut(&r.key()) {
+                    Some(stored) => *stored = Record::merge(stored, &r),
+                    None => {
+                        folded.insert(r.key(), r);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Record> = folded
+            .into_values()
+            .filter(|r| {
+                urls.contains(&r.url_from)
+                    || urls.contains(&r.url_to)
+                    || r.indirect_link_path
+                        .iter()
+                        .flatten()
+                        .any(|h| urls.contains(&h.url))
+            })
+            .collect();
+        out.sort_by_key(Record::key);
+        out
+    }
+
+    #[test]
+    fn the_block_search_finds_what_reading_every_record_finds() {
+        for seed in 0..12u64 {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let observations = linkdex_testkit::gen_observations(&mut rng, 3000);
+            let dir = tempfile::tempdir().unwrap();
+            let index = linkdex_store::Index::open(dir.path()).unwrap();
+            // Several segments, some keys in more than one.
+            for chunk in observations.chunks(1200) {
+                let mut w = index.writer().unwrap();
+                w.write_segment(chunk.to_vec()).unwrap();
+                w.commit().unwrap();
+            }
+            // Pages of the records, of their paths, and pages no record has.
+            let mut pages: Vec<String> = observations
+                .iter()
+                .flat_map(|r| {
+                    let hops = r.indirect_link_path.iter().flatten().map(|h| h.url.clone());
+                    [r.url_from.clone(), r.url_to.clone()]
+                        .into_iter()
+                        .chain(hops)
+                })
+                .collect();
+            pages.push("https://nowhere.example/".into());
+            let urls: HashSet<String> = (0..rng.gen_range(0..6))
+                .filter_map(|_| pages.choose(&mut rng).cloned())
+                .collect();
+            let snap = index.snapshot().unwrap();
+            let got = affected_records(&snap, &urls).unwrap();
+            assert_eq!(got, every_record_filtered(&index, &urls), "seed {seed}");
+        }
+    }
 }

@@ -58,7 +58,7 @@ proptest! {
         let cut = cut.index(blocks + 1);
         let mut scanned = Vec::new();
         for part in [0..cut, cut..blocks] {
-            segment.for_each_ref(part, |r| {
+            segment.for_each_ref(part, |_| true, |r| {
                 scanned.push(r.to_record());
                 Ok(())
             }).unwrap();

@@ -96,6 +96,11 @@ impl RawBlock {
         Some((r, self.bytes.len() - rest.len()))
     }
 
+    /// The decompressed bytes: every string of the block's records appears in them as stored.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// The block's buffer, to decompress another block into.
     pub fn into_buffer(self) -> Vec<u8> {
         self.bytes
@@ -637,16 +642,22 @@ impl SegmentReader {
 
     /// Calls `f` on every record of `blocks` in segment order, read in place: nothing is
     /// allocated for the records `f` only looks at (a scan for a few records decodes no others).
+    /// A block whose decompressed bytes `wanted` rejects is skipped without reading its records.
     /// Disjoint ranges of blocks can be read by several threads.
     pub fn for_each_ref(
         &self,
         blocks: Range<usize>,
+        wanted: impl Fn(&[u8]) -> bool,
         mut f: impl FnMut(&RecordRef<'_>) -> Result<()>,
     ) -> Result<()> {
         let mut buffer = Vec::new();
         let packed = self.meta.blocks.get(blocks.clone()).unwrap_or_default();
         for (b, packed) in blocks.zip(packed) {
             let block = self.raw_block(b, std::mem::take(&mut buffer))?;
+            if !wanted(block.bytes()) {
+                buffer = block.into_buffer();
+                continue;
+            }
             let mut at = block.first();
             for _ in 0..block.len() {
                 let (r, next) = block.read(at).ok_or_else(|| {
