@@ -248,33 +248,10 @@ impl IndexWriter {
         if runs.is_empty() {
             return Ok(());
         }
-        // A second thread decodes and merges the runs while this one builds the segment.
-        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Record>>>(4);
-        let merger = std::thread::spawn(move || {
-            let mut merged = MergeIter::new(runs).peekable();
-            while merged.peek().is_some() {
-                let batch: Result<Vec<Record>> = merged.by_ref().take(MERGE_BATCH).collect();
-                let failed = batch.is_err();
-                if batches.send(batch).is_err() || failed {
-                    return;
-                }
-            }
-        });
-        let merged = received.into_iter().flat_map(|batch| {
-            let (records, failed) = match batch {
-                Ok(records) => (records, None),
-                Err(e) => (Vec::new(), Some(Err(e))),
-            };
-            records.into_iter().map(Ok).chain(failed)
-        });
-        let written = self
-            .open_older()
-            .and_then(|older| self.write_sorted(WholePairs::new(merged, &older), true));
-        // On an error the receiver is gone, so the merger stops at its next send.
-        merger
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        written
+        let older = self.open_older()?;
+        pipelined(MergeIter::new(runs), |merged| {
+            self.write_sorted(WholePairs::new(merged, &older), true)
+        })
     }
 
     /// Every segment a new one of this writer goes after: the committed ones, then the pending
@@ -425,14 +402,17 @@ impl IndexWriter {
     fn replace_all(&mut self, f: &mut dyn FnMut(&mut Record) -> Result<()>) -> Result<u64> {
         let old = self.manifest.segments.clone();
         let readers = self.open_committed()?;
-        let merged = MergeIter::new(readers.iter().map(SegmentReader::iter).collect()).map(|r| {
-            let mut r = r?;
-            f(&mut r)?;
-            Ok(r)
-        });
         let id = self.manifest.next_segment;
-        // The one segment left: nothing goes before it.
-        self.write_sorted(merged, true)?;
+        let merged = MergeIter::new(readers.iter().map(SegmentReader::iter).collect());
+        pipelined(merged, |merged| {
+            let changed = merged.map(|r| {
+                let mut r = r?;
+                f(&mut r)?;
+                Ok(r)
+            });
+            // The one segment left: nothing goes before it.
+            self.write_sorted(changed, true)
+        })?;
         let entry = self
             .pending
             .pop()
@@ -454,6 +434,36 @@ impl IndexWriter {
         }
         Ok(self.manifest.generation)
     }
+}
+
+/// Hands the records of `merged` to `write`, with `merged` (decoding and folding the sources)
+/// running on a second thread in batches while `write` builds the segment on this one.
+fn pipelined<T>(
+    merged: impl Iterator<Item = Result<Record>> + Send,
+    write: impl FnOnce(&mut dyn Iterator<Item = Result<Record>>) -> Result<T>,
+) -> Result<T> {
+    std::thread::scope(|s| {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Record>>>(4);
+        s.spawn(move || {
+            let mut merged = merged.peekable();
+            while merged.peek().is_some() {
+                let batch: Result<Vec<Record>> = merged.by_ref().take(MERGE_BATCH).collect();
+                let failed = batch.is_err();
+                // On an error `write` has dropped the receiver: stop at the next send.
+                if batches.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let mut records = received.into_iter().flat_map(|batch| {
+            let (records, failed) = match batch {
+                Ok(records) => (records, None),
+                Err(e) => (Vec::new(), Some(Err(e))),
+            };
+            records.into_iter().map(Ok).chain(failed)
+        });
+        write(&mut records)
+    })
 }
 
 impl Drop for IndexWriter {
