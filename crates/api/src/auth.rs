@@ -100,8 +100,11 @@ impl Authenticator {
             return read().users.clone();
         };
         let now = stamp(path);
-        if read().stamp == now {
-            return read().users.clone();
+        {
+            let current = read();
+            if current.stamp == now {
+                return current.users.clone();
+            }
         }
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         if current.stamp != now {

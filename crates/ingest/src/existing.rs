@@ -97,24 +97,11 @@ mod tests {
     use rand::seq::SliceRandom;
     use rand::{Rng, SeedableRng};
 
-    /// The affected records of `urls` as the recrawl rules define them: every stored record,
-    /// folded, filtered.
-    fn every_record_filtered(index: &linkdex_store::Index, urls: &HashSet<String>) -> Vec<Record> {
-        let snap = index.snapshot().unwrap();
-        let mut folded: HashMap<RecordKey, Record> = HashMap::new();
-        for segment in &snap.segments {
-            for r in segment.iter() {
-                let r = r.unwrap();
-                match folded.get_mut(&r.key()) {
-                    Some(stored) => *stored = Record::merge(stored, &r),
-                    None => {
-                        folded.insert(r.key(), r);
-                    }
-                }
-            }
-        }
-        let mut out: Vec<Record> = folded
-            .into_values()
+    /// The affected records of `urls` as the recrawl rules define them: of every observation,
+    /// folded by the test kit, those with a fetched page or a fetched page on their path.
+    fn folded_and_filtered(observations: &[Record], urls: &HashSet<String>) -> Vec<Record> {
+        linkdex_testkit::fold(observations)
+            .into_iter()
             .filter(|r| {
                 urls.contains(&r.url_from)
                     || urls.contains(&r.url_to)
@@ -123,9 +110,7 @@ mod tests {
                         .flatten()
                         .any(|h| urls.contains(&h.url))
             })
-            .collect();
-        out.sort_by_key(Record::key);
-        out
+            .collect()
     }
 
     #[test]
@@ -156,7 +141,7 @@ mod tests {
                 .filter_map(|_| pages.choose(&mut rng).cloned())
                 .collect();
             let snap = index.snapshot().unwrap();
-            let want = every_record_filtered(&index, &urls);
+            let want = folded_and_filtered(&observations, &urls);
             assert_eq!(affected_records(&snap, &urls).unwrap(), want, "seed {seed}");
             // Past the search limit every block is read, with the same result.
             let unsearched = affected_records_searching(&snap, &urls, 0).unwrap();
